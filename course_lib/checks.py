@@ -1,0 +1,147 @@
+"""Instant, kind feedback for exercises.
+
+Every check returns a :class:`Feedback`: shown as the cell's result it reads
+"Correct! ..." or "Not yet: ... Hint: ...", and it is truthy only when the answer is
+right. An answer left as ``...`` (the placeholder in exercise cells) gets "Not answered
+yet" rather than an error, and an answer that raises or has the wrong type gets a
+message, never a traceback.
+
+The chapter-specific exercises built on these live in :mod:`course_lib.exercises`.
+
+Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+
+PLACEHOLDER = ...
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of a check: ``passed`` and a message for the learner."""
+
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def correct(detail: str = "") -> Feedback:
+    """Return a passing :class:`Feedback`."""
+    return Feedback(True, "Correct!" + (f" {detail}" if detail else ""))
+
+
+def not_yet(problem: str, hint: str = "") -> Feedback:
+    """Return a failing :class:`Feedback` that says what is wrong and gives a hint."""
+    return Feedback(False, f"Not yet: {problem}" + (f"\nHint: {hint}" if hint else ""))
+
+
+def unanswered(hint: str = "") -> Feedback:
+    """Return the feedback for an answer still left as ``...``."""
+    return Feedback(False, "Not answered yet: replace `...` with your answer and run the cell again."
+                    + (f"\nHint: {hint}" if hint else ""))
+
+
+def check_value(answer, expected, *, hint: str = "", detail: str = "") -> Feedback:
+    """Check a plain value (number, tuple, string) for equality with ``expected``.
+
+    Numbers compare with a small tolerance, so ``0.1 + 0.2`` equals ``0.3``.
+    """
+    if answer is PLACEHOLDER:
+        return unanswered(hint)
+    if _equal(answer, expected):
+        return correct(detail)
+    return not_yet(f"your answer is {answer!r}.", hint)
+
+
+def check_shape(answer, expected_shape, *, hint: str = "", detail: str = "") -> Feedback:
+    """Check a shape, given as a tuple (or as an array/tensor whose shape is taken)."""
+    if answer is PLACEHOLDER:
+        return unanswered(hint)
+    shape = getattr(answer, "shape", answer)
+    try:
+        shape = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        return not_yet(f"{answer!r} is not a shape; write a tuple such as (2, 3).", hint)
+    if shape == tuple(expected_shape):
+        return correct(detail)
+    return not_yet(f"your shape is {shape}.", hint)
+
+
+def check_array(answer, expected, *, hint: str = "", detail: str = "", rtol: float = 1e-6) -> Feedback:
+    """Check an array's shape first, then its values (with tolerance ``rtol`` for floats)."""
+    if answer is PLACEHOLDER:
+        return unanswered(hint)
+    expected = np.asarray(expected)
+    try:
+        answer = np.asarray(answer)
+    except Exception as error:  # noqa: BLE001 - any conversion failure is the learner's to see
+        return not_yet(f"your answer could not be read as an array ({error}).", hint)
+    if answer.shape != expected.shape:
+        return not_yet(f"your array has shape {answer.shape}; expected shape {expected.shape}.", hint)
+    try:
+        same = np.allclose(answer, expected, rtol=rtol, atol=0, equal_nan=True)
+    except TypeError:
+        return not_yet(f"your array holds {answer.dtype} values, not numbers.", hint)
+    if not same:
+        wrong = int(np.sum(~np.isclose(answer, expected, rtol=rtol, atol=0, equal_nan=True)))
+        return not_yet(f"the shape is right, but {wrong} of {expected.size} values differ.", hint)
+    return correct(detail)
+
+
+def check_function(
+    function,
+    reference: Callable,
+    cases: Iterable[tuple],
+    *,
+    hint: str = "",
+    detail: str = "",
+    rtol: float = 1e-6,
+) -> Feedback:
+    """Check a learner's function against a reference on several argument tuples.
+
+    Reports the first case that differs or raises, with its arguments' shapes.
+    """
+    if function is PLACEHOLDER or function is None:
+        return unanswered(hint)
+    if not callable(function):
+        return not_yet(f"{function!r} is not a function.", hint)
+    for args in cases:
+        shapes = ", ".join(str(np.shape(a)) for a in args)
+        try:
+            got = function(*args)
+        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+            return not_yet(f"with inputs of shapes {shapes} it raised {type(error).__name__}: {error}", hint)
+        want = reference(*args)
+        outcome = check_array(got, want, rtol=rtol)
+        if not outcome:
+            return not_yet(f"with inputs of shapes {shapes}: {outcome.message.removeprefix('Not yet: ')}", hint)
+    return correct(detail)
+
+
+def _equal(answer, expected) -> bool:
+    if isinstance(expected, (tuple, list)):
+        try:
+            return len(answer) == len(expected) and all(_equal(a, e) for a, e in zip(answer, expected))
+        except TypeError:
+            return False
+    if isinstance(expected, (int, float, np.number)) and not isinstance(expected, bool):
+        if isinstance(answer, (str, bytes)):
+            return False
+        try:
+            return bool(np.isclose(float(answer), float(expected), rtol=1e-9, atol=1e-12))
+        except (TypeError, ValueError):
+            return False
+    try:
+        return bool(answer == expected)
+    except (TypeError, ValueError):
+        return False

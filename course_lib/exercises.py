@@ -1,0 +1,149 @@
+"""The exercises of the chapter notebooks, each a one-line call with a hint.
+
+Each function takes the learner's answer (left as ``...`` until answered) and returns a
+:class:`course_lib.checks.Feedback`. Expected values are computed from the question's
+facts, not typed in, so the exercises stay right if a question changes.
+
+Introduced in notebooks 01-03 (one group per notebook below).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from course_lib import checks
+
+# --- Notebook 01: a first look at a neural network ---------------------------------
+
+
+def check_digit_count(answer, train_labels, digit: int = 5):
+    """How many training samples have label ``digit``?"""
+    expected = int(np.sum(np.asarray(train_labels) == digit))
+    return checks.check_value(
+        answer, expected,
+        hint=f"compare the labels with {digit} (`train_labels == {digit}`) and count the True values "
+             "with `.sum()`, or look at `np.bincount(train_labels)`.",
+    )
+
+
+def check_dense_parameters(answer, inputs: int = 28 * 28, units: int = 512):
+    """How many numbers (weights and biases) does ``Dense(units)`` on ``inputs`` features learn?"""
+    return checks.check_value(
+        answer, inputs * units + units,
+        hint="a Dense layer learns one weight per (input, unit) pair, plus one bias per unit.",
+        detail=f"{inputs} x {units} weights + {units} biases.",
+    )
+
+
+def check_scaled_pixel(answer, pixel: int = 128):
+    """What does a pixel value of ``pixel`` become after the preprocessing step?"""
+    return checks.check_value(
+        answer, np.float32(pixel) / np.float32(255),
+        hint="preprocessing casts to float32 and divides by 255.",
+    )
+
+
+def check_gradient_updates(answer, samples: int = 60000, batch_size: int = 128, epochs: int = 5):
+    """How many gradient updates does ``fit(epochs=5, batch_size=128)`` make on 60,000 samples?"""
+    steps = math.ceil(samples / batch_size)
+    return checks.check_value(
+        answer, epochs * steps,
+        hint=f"one update per batch; an epoch has ceil({samples} / {batch_size}) batches "
+             "(the last one is smaller).",
+        detail=f"{steps} steps per epoch x {epochs} epochs.",
+    )
+
+
+def check_accuracy_by_hand(answer, expected_accuracy: float):
+    """Is the learner's argmax accuracy the one ``model.evaluate`` reported?"""
+    if answer is checks.PLACEHOLDER:
+        return checks.unanswered(_ACCURACY_HINT)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return checks.not_yet(f"{answer!r} is not a number.", _ACCURACY_HINT)
+    if abs(value - expected_accuracy) <= 2e-3:
+        return checks.correct(f"{value:.4f} matches evaluate()'s accuracy.")
+    return checks.not_yet(f"{value:.4f} differs from evaluate()'s {expected_accuracy:.4f}.", _ACCURACY_HINT)
+
+
+_ACCURACY_HINT = ("take `predictions.argmax(axis=1)` over all test images, compare it with "
+                  "`test_labels`, and take the mean of the comparison.")
+
+# --- Notebook 02: data representations ----------------------------------------------
+
+
+def check_label_attributes(answer, train_labels):
+    """Answer ``(ndim, shape, dtype name)`` of ``train_labels``."""
+    labels = np.asarray(train_labels)
+    return checks.check_value(
+        answer, (labels.ndim, labels.shape, labels.dtype.name),
+        hint="write a tuple such as (2, (3, 4), 'float32'): rank first, then the shape tuple, "
+             "then the dtype's name as a string.",
+    )
+
+
+def check_top_left_corner(answer, train_images):
+    """The top-left 14x14 corner of every training image."""
+    return checks.check_array(
+        answer, np.asarray(train_images)[:, :14, :14],
+        hint="keep every image (`:` on axis 0) and the first 14 rows and columns (`:14`).",
+    )
+
+
+def check_batch(answer, train_images, n: int = 3, batch_size: int = 128):
+    """Batch ``n`` of size ``batch_size``."""
+    images = np.asarray(train_images)
+    return checks.check_array(
+        answer, images[batch_size * n: batch_size * (n + 1)],
+        hint=f"batch n starts at sample batch_size * n and stops before batch_size * (n + 1); here n = {n}.",
+    )
+
+
+def check_video_shape(answer, clips: int = 10, seconds: int = 30, fps: int = 10, height: int = 64, width: int = 64):
+    """Shape of ``clips`` colour videos, ``seconds`` long at ``fps`` frames per second."""
+    return checks.check_shape(
+        answer, (clips, seconds * fps, height, width, 3),
+        hint="video is (samples, frames, height, width, channels); frames = seconds x frames per second; "
+             "colour has 3 channels.",
+    )
+
+
+# --- Notebook 03: tensor operations --------------------------------------------------
+
+
+def check_naive_multiply(function):
+    """A loop version of element-wise multiplication of two matrices of the same shape."""
+    rng = np.random.default_rng(3)
+    cases = [(rng.normal(size=shape), rng.normal(size=shape)) for shape in [(2, 3), (1, 1), (5, 4)]]
+    cases.append((rng.integers(-5, 5, size=(3, 3)), rng.integers(-5, 5, size=(3, 3))))
+    return checks.check_function(
+        function, np.multiply, cases,
+        hint="copy naive_add and change one operator; loop over rows i and columns j.",
+    )
+
+
+def check_broadcast_shape(answer, x_shape=(8, 5, 4), y_shape=(5, 4)):
+    """The shape of ``np.maximum(x, y)`` for the given shapes."""
+    return checks.check_shape(
+        answer, np.broadcast_shapes(tuple(x_shape), tuple(y_shape)),
+        hint="the smaller tensor gets new axes in front until the ranks match, then is repeated along them.",
+    )
+
+
+def check_product_shape(answer, x_shape=(2, 3, 4, 5), y_shape=(5, 6)):
+    """The shape of ``x @ y`` for the given shapes."""
+    return checks.check_shape(
+        answer, tuple(x_shape[:-1]) + tuple(y_shape[1:]),
+        hint="the last axis of x meets the first axis of y and disappears; the other axes stay, in order.",
+    )
+
+
+def check_flat_index(answer, row: int = 3, column: int = 10, width: int = 28):
+    """After ``reshape((60000, 784))``, which column holds pixel ``[row, column]`` of an image?"""
+    return checks.check_value(
+        answer, row * width + column,
+        hint="reshaping reads each image row by row: whole rows come first, then the column.",
+    )

@@ -1,0 +1,315 @@
+"""Labelled pictures for the course: digits, crops, batches and tensor-product shapes.
+
+Every function returns the matplotlib ``Figure`` it drew, with a title and labels, so a
+notebook cell can end with ``plt.show()`` and a test can inspect the figure.
+
+Introduced in notebooks 01-03.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+#: Plot defaults shared by every notebook (set by :func:`use_course_style`).
+COURSE_STYLE = {
+    "figure.dpi": 80,
+    "figure.figsize": (6.0, 4.0),
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "font.size": 10,
+    "image.cmap": "gray_r",
+}
+
+
+def use_course_style() -> None:
+    """Apply the course's plot defaults (readable size, digits in black on white)."""
+    plt.rcParams.update(COURSE_STYLE)
+
+
+def _as_image(image, what: str = "image") -> np.ndarray:
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"{what} must be a 2D array (height, width); got shape {image.shape}.")
+    return image
+
+
+def plot_digit(image, label=None, *, title: str | None = None, ax=None):
+    """Draw one grayscale digit, titled with its label.
+
+    Args:
+        image: array of shape ``(height, width)``, e.g. ``train_images[4]``.
+        label: the digit's label, shown in the title.
+        title: replaces the default title.
+        ax: draw into this Axes instead of a new figure.
+    Returns:
+        the Figure.
+    """
+    image = _as_image(image)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(3, 3))
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=max(255, float(image.max(initial=0))) if image.dtype == np.uint8 else None)
+    if title is None:
+        title = f"label {label}" if label is not None else f"{image.shape[0]}x{image.shape[1]} image"
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax.figure
+
+
+def plot_digits(images, labels=None, *, predictions=None, ncols: int = 10, title: str | None = None):
+    """Draw a grid of digits, each titled with its label (and the model's prediction, if given).
+
+    Args:
+        images: array of shape ``(n, height, width)``.
+        labels: ``n`` labels, or ``None``.
+        predictions: ``n`` predicted classes; wrong ones are titled in red.
+        ncols: digits per row.
+        title: the figure's title.
+    """
+    images = np.asarray(images)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty batch of shape (n, height, width); got shape {images.shape}.")
+    n = len(images)
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values is not None and len(values) != n:
+            raise ValueError(f"got {n} images but {len(values)} {name}.")
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.4 * nrows + 0.5), squeeze=False, layout="constrained")
+    for k, ax in enumerate(axes.flat):
+        if k >= n:
+            ax.axis("off")
+            continue
+        parts = []
+        if labels is not None:
+            parts.append(f"label {labels[k]}")
+        if predictions is not None:
+            parts.append(f"pred {predictions[k]}")
+        plot_digit(images[k], ax=ax, title="\n".join(parts) or f"#{k}")
+        if predictions is not None and labels is not None and predictions[k] != labels[k]:
+            ax.title.set_color("crimson")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_crop(image, rows: slice, cols: slice, *, title: str | None = None):
+    """Show an image with the region ``image[rows, cols]`` outlined, next to the crop itself.
+
+    Args:
+        image: array of shape ``(height, width)``.
+        rows, cols: the slices of the crop, e.g. ``slice(7, -7)``.
+        title: the figure's title; defaults to the slicing expression.
+    """
+    image = _as_image(image)
+    crop = image[rows, cols]
+    if crop.size == 0:
+        raise ValueError(f"the slices [{_slice_text(rows)}, {_slice_text(cols)}] select nothing from shape {image.shape}.")
+    r0, r1, _ = rows.indices(image.shape[0])
+    c0, c1, _ = cols.indices(image.shape[1])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3.3), layout="constrained")
+    plot_digit(image, ax=left, title=f"whole image {image.shape}")
+    left.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False, edgecolor="crimson", linewidth=2))
+    plot_digit(crop, ax=right, title=f"crop {crop.shape}")
+    fig.suptitle(title or f"image[{_slice_text(rows)}, {_slice_text(cols)}]")
+    return fig
+
+
+def _slice_text(s: slice) -> str:
+    start = "" if s.start is None else s.start
+    stop = "" if s.stop is None else s.stop
+    return f"{start}:{stop}" + (f":{s.step}" if s.step not in (None, 1) else "")
+
+
+def plot_batches(images, labels=None, *, batch_size: int = 128, batches=(0, 1, 2), per_batch: int = 8):
+    """Show the first ``per_batch`` digits of several batches, one row per batch.
+
+    Batch ``n`` is ``images[batch_size * n : batch_size * (n + 1)]``.
+    """
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (n, height, width); got shape {images.shape}.")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1; got {batch_size}.")
+    n_batches = -(-len(images) // batch_size)
+    for n in batches:
+        if not 0 <= n < n_batches:
+            raise ValueError(f"batch {n} does not exist: {len(images)} images make batches 0 to {n_batches - 1} of size {batch_size}.")
+    fig, axes = plt.subplots(len(batches), per_batch, figsize=(1.1 * per_batch, 1.35 * len(batches) + 0.6), squeeze=False, layout="constrained")
+    for row, n in enumerate(batches):
+        start = batch_size * n
+        batch = images[start:start + batch_size]
+        for k, ax in enumerate(axes[row]):
+            if k >= len(batch):
+                ax.axis("off")
+                continue
+            label = f"#{start + k}" if labels is None else f"#{start + k}: {labels[start + k]}"
+            plot_digit(batch[k], ax=ax, title=label)
+        axes[row][0].set_ylabel(f"batch {n}", rotation=0, ha="right", va="center")
+    fig.suptitle(f"First {per_batch} samples of batches {', '.join(map(str, batches))} (batch_size={batch_size})")
+    return fig
+
+
+def plot_matmul_shapes(x_shape, y_shape):
+    """Draw the box diagram of a tensor product ``x @ y`` and the shape of its result.
+
+    ``x`` is drawn as a box of ``x.shape[-2]`` rows by ``x.shape[-1]`` columns (a vector
+    as one row), ``y`` likewise; the two sizes that must match are marked. Shapes that do
+    not match are drawn in red with no result.
+
+    Args:
+        x_shape, y_shape: shapes of rank 1 or more, e.g. ``(2, 3)`` and ``(3, 4)``.
+    """
+    x_shape, y_shape = tuple(x_shape), tuple(y_shape)
+    if not x_shape or not y_shape:
+        raise ValueError(f"a tensor product needs tensors of rank 1 or more; got shapes {x_shape} and {y_shape}.")
+    matches = x_shape[-1] == y_shape[0]
+    result = x_shape[:-1] + y_shape[1:] if matches else None
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    ax.set_axis_off()
+
+    def box(x0, shape, name, colour):
+        rows, cols = (1, shape[0]) if len(shape) == 1 else shape[-2:]
+        h, w = _box_size(rows), _box_size(cols)
+        ax.add_patch(Rectangle((x0, -h / 2), w, h, facecolor=colour, alpha=0.35, edgecolor="black"))
+        ax.text(x0 + w / 2, h / 2 + 0.15, f"{name}\n{shape}", ha="center", va="bottom")
+        if len(shape) > 1:
+            ax.text(x0 - 0.1, 0, str(rows), ha="right", va="center", fontsize=9)
+        ax.text(x0 + w / 2, -h / 2 - 0.1, str(cols), ha="center", va="top", fontsize=9)
+        return x0 + w
+
+    end = box(0.0, x_shape, "x", "tab:blue")
+    ax.text(end + 0.3, 0, "@", ha="center", va="center", fontsize=16)
+    end = box(end + 0.6, y_shape, "y", "tab:orange")
+    if matches:
+        ax.text(end + 0.3, 0, "=", ha="center", va="center", fontsize=16)
+        if result:
+            end = box(end + 0.6, result, "x @ y", "tab:green")
+        else:
+            ax.text(end + 0.9, 0, "a scalar ()", ha="center", va="center")
+            end += 1.6
+        verdict = f"x.shape[-1] = y.shape[0] = {x_shape[-1]}: the result has shape {result}"
+    else:
+        verdict = f"x.shape[-1] = {x_shape[-1]} but y.shape[0] = {y_shape[0]}: no product"
+    ax.set_title(verdict, color="black" if matches else "crimson")
+    ax.set_xlim(-0.6, end + 0.3)
+    ax.set_ylim(-2.2, 2.6)
+    ax.set_aspect("equal")
+    return fig
+
+
+def _box_size(n: int) -> float:
+    """Drawing size of an axis of length ``n``: grows with n but stays on the page."""
+    return 0.4 + 1.4 * min(1.0, np.log1p(n) / np.log1p(1000))
+
+
+def _draw_grid(ax, values, x0: float, y0: float, colour: str, cell: float = 1.0) -> tuple[float, float]:
+    """Draw a rank-0, 1 or 2 array as a grid of numbered cells with its top-left at (x0, y0).
+
+    Returns the grid's (width, height) in data units.
+    """
+    values = np.asarray(values)
+    grid = values.reshape(1, 1) if values.ndim == 0 else values.reshape(1, -1) if values.ndim == 1 else values
+    rows, cols = grid.shape
+    for i in range(rows):
+        for j in range(cols):
+            x, y = x0 + j * cell, y0 - (i + 1) * cell
+            ax.add_patch(Rectangle((x, y), cell, cell, facecolor=colour, alpha=0.3, edgecolor="black"))
+            ax.text(x + cell / 2, y + cell / 2, _format_number(grid[i, j]), ha="center", va="center", fontsize=9)
+    return cols * cell, rows * cell
+
+
+def _format_number(v) -> str:
+    if isinstance(v, (float, np.floating)) and not float(v).is_integer():
+        return f"{v:.2g}"
+    return str(int(v)) if isinstance(v, (float, np.floating)) else str(v)
+
+
+def plot_arrays(arrays: dict, *, title: str | None = None):
+    """Draw small arrays (rank 0 to 2) side by side as grids of their numbers, titled with their shapes.
+
+    Args:
+        arrays: ``{caption: array}``, e.g. ``{"x": x, "x.reshape((6, 1))": x.reshape((6, 1))}``.
+        title: the figure's title.
+    """
+    if not arrays:
+        raise ValueError("plot_arrays needs at least one array.")
+    items = [(caption, np.asarray(a)) for caption, a in arrays.items()]
+    for caption, a in items:
+        if a.ndim > 2:
+            raise ValueError(f"plot_arrays draws ranks 0 to 2; {caption!r} has shape {a.shape}.")
+        if a.size > 400:
+            raise ValueError(f"{caption!r} has {a.size} values; plot_arrays is for small arrays (at most 400).")
+    fig, ax = plt.subplots(figsize=(min(12, 1.5 + sum(max(a.shape[-1:] or (1,)) for _, a in items) * 0.55), 3))
+    ax.set_axis_off()
+    x0, tallest = 0.0, 1.0
+    for (caption, a), colour in zip(items, _COLOURS * len(items)):
+        width, height = _draw_grid(ax, a, x0, 0.0, colour)
+        ax.text(x0 + width / 2, 0.3, f"{caption}\nshape {a.shape}", ha="center", va="bottom")
+        tallest = max(tallest, height)
+        x0 += width + 1.0
+    ax.set_xlim(-0.3, x0 - 0.7)
+    ax.set_ylim(-tallest - 0.3, 1.6)
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red"]
+
+
+def plot_ranks():
+    """Draw tensors of rank 0 to 3 as numbers in cells: a scalar, a vector, a matrix, a stack of matrices."""
+    rng = np.random.default_rng(2)
+    matrix = rng.integers(0, 10, size=(3, 5))
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3), gridspec_kw={"width_ratios": [1, 5, 5, 6.5]})
+    panels = [
+        ("rank 0: scalar\nshape ()", np.array(12)),
+        ("rank 1: vector\nshape (5,)", np.array([12, 3, 6, 14, 7])),
+        ("rank 2: matrix\nshape (3, 5)", matrix),
+    ]
+    for ax, (caption, values), colour in zip(axes, panels, _COLOURS):
+        width, height = _draw_grid(ax, values, 0, 0, colour)
+        ax.set_xlim(-0.2, max(width, 1) + 0.2)
+        ax.set_ylim(-3.4, 0.2)
+        ax.set_title(caption)
+    cube = axes[3]
+    for k in reversed(range(3)):  # draw the back matrices first, shifted up and right
+        _draw_grid(cube, rng.integers(0, 10, size=(3, 5)) if k else matrix, 0.5 * k, 0.5 * k, _COLOURS[3])
+    cube.set_xlim(-0.2, 6.3)
+    cube.set_ylim(-3.4, 1.3)
+    cube.set_title("rank 3: matrices stacked\nshape (3, 3, 5)")
+    for ax in axes:
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def plot_memory_sizes(sizes: dict):
+    """Bar chart (log scale) of how much memory each example tensor takes.
+
+    Args:
+        sizes: ``{name: TensorSize}`` from :func:`course_lib.tensors.tensor_size`.
+    """
+    from course_lib.tensors import format_bytes
+
+    if not sizes:
+        raise ValueError("plot_memory_sizes needs at least one tensor size.")
+    names = list(sizes)
+    nbytes = [max(1, sizes[n].nbytes) for n in names]
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(names) + 1.2))
+    bars = ax.barh(names, nbytes, color="tab:blue", alpha=0.6)
+    ax.set_xscale("log")
+    ax.invert_yaxis()
+    ax.set_xlabel("memory (bytes, log scale)")
+    ax.set_title("Memory taken by each data tensor")
+    for bar, name in zip(bars, names):
+        ax.text(bar.get_width() * 1.15, bar.get_y() + bar.get_height() / 2,
+                f"{format_bytes(sizes[name].nbytes)}  {sizes[name].shape}", va="center", fontsize=9)
+    ax.set_xlim(right=max(nbytes) * 1e3)
+    fig.tight_layout()
+    return fig
