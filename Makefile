@@ -12,7 +12,7 @@ PORT ?= 8888
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 # Build machines keep an offline copy of MNIST beside the checkout; use it when present.
-COURSE_MNIST_PATH ?= $(firstword $(wildcard ../shared/datasets/mnist.npz))
+COURSE_MNIST_PATH ?= $(abspath $(firstword $(wildcard ../shared/datasets/mnist.npz)))
 export COURSE_MNIST_PATH
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg

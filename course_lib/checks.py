@@ -54,7 +54,8 @@ def unanswered(hint: str = "") -> Feedback:
 def check_value(answer, expected, *, hint: str = "", detail: str = "") -> Feedback:
     """Check a plain value (number, tuple, string) for equality with ``expected``.
 
-    Numbers compare with a small tolerance, so ``0.1 + 0.2`` equals ``0.3``.
+    Numbers compare with float32 precision (relative 1e-6), so ``0.1 + 0.2`` equals
+    ``0.3`` and ``128 / 255`` equals ``np.float32(128) / 255``.
     """
     if answer is PLACEHOLDER:
         return unanswered(hint)
@@ -121,6 +122,8 @@ def check_function(
             got = function(*args)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
             return not_yet(f"with inputs of shapes {shapes} it raised {type(error).__name__}: {error}", hint)
+        if got is None:
+            return not_yet("your function returned None: write its body and `return` the result.", hint)
         want = reference(*args)
         outcome = check_array(got, want, rtol=rtol)
         if not outcome:
@@ -138,7 +141,7 @@ def _equal(answer, expected) -> bool:
         if isinstance(answer, (str, bytes)):
             return False
         try:
-            return bool(np.isclose(float(answer), float(expected), rtol=1e-9, atol=1e-12))
+            return bool(np.isclose(float(answer), float(expected), rtol=1e-6, atol=1e-9))  # float32 precision
         except (TypeError, ValueError):
             return False
     try:

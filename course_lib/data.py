@@ -116,6 +116,9 @@ def keras_cache_candidates() -> list[Path]:
 def _check_file(path: Path, verify_hash: bool) -> str | None:
     """Return why ``path`` cannot be used as MNIST, or ``None`` if it can."""
     if not path.exists():
+        if not path.is_absolute():
+            return (f"{path} does not exist (a relative path is read from the current folder, "
+                    f"{Path.cwd()}; use a full path).")
         return f"{path} does not exist."
     if not path.is_file():
         return f"{path} is not a file."

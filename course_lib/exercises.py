@@ -37,6 +37,16 @@ def check_dense_parameters(answer, inputs: int = 28 * 28, units: int = 512):
     )
 
 
+def check_crossentropy(answer, probability: float = 0.8):
+    """The sparse categorical crossentropy of one sample whose true class got ``probability``."""
+    return checks.check_value(
+        answer, -math.log(probability),
+        hint="for one sample the loss is minus the natural logarithm of the probability given to "
+             "the true class: `-np.log(p)`.",
+        detail="A confident right answer costs little; p = 1 would cost 0.",
+    )
+
+
 def check_scaled_pixel(answer, pixel: int = 128):
     """What does a pixel value of ``pixel`` become after the preprocessing step?"""
     return checks.check_value(
@@ -73,6 +83,16 @@ _ACCURACY_HINT = ("take `predictions.argmax(axis=1)` over all test images, compa
                   "`test_labels`, and take the mean of the comparison.")
 
 # --- Notebook 02: data representations ----------------------------------------------
+
+
+def check_rank_and_shape(answer, x):
+    """Answer ``(rank, shape)`` of the array ``x``."""
+    x = np.asarray(x)
+    return checks.check_value(
+        answer, (x.ndim, x.shape),
+        hint="the rank counts the levels of nested brackets; the shape lists, from the outside in, "
+             "how many items each level holds. Write e.g. (1, (5,)).",
+    )
 
 
 def check_label_attributes(answer, train_labels):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
 #: Plot defaults shared by every notebook (set by :func:`use_course_style`).
@@ -156,68 +157,94 @@ def plot_matmul_shapes(x_shape, y_shape):
     """Draw the box diagram of a tensor product ``x @ y`` and the shape of its result.
 
     ``x`` is drawn as a box of ``x.shape[-2]`` rows by ``x.shape[-1]`` columns (a vector
-    as one row), ``y`` likewise; the two sizes that must match are marked. Shapes that do
-    not match are drawn in red with no result.
+    as a single row), ``y`` likewise, sides proportional to the axis lengths. The two
+    sides that must match are drawn thick: green when they match, red (and no result)
+    when they do not.
 
     Args:
         x_shape, y_shape: shapes of rank 1 or more, e.g. ``(2, 3)`` and ``(3, 4)``.
     """
-    x_shape, y_shape = tuple(x_shape), tuple(y_shape)
+    x_shape, y_shape = tuple(int(d) for d in x_shape), tuple(int(d) for d in y_shape)
     if not x_shape or not y_shape:
         raise ValueError(f"a tensor product needs tensors of rank 1 or more; got shapes {x_shape} and {y_shape}.")
     matches = x_shape[-1] == y_shape[0]
     result = x_shape[:-1] + y_shape[1:] if matches else None
-    fig, ax = plt.subplots(figsize=(7, 2.8))
+    inner_colour = "tab:green" if matches else "crimson"
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
     ax.set_axis_off()
+    heights = []
 
-    def box(x0, shape, name, colour):
-        rows, cols = (1, shape[0]) if len(shape) == 1 else shape[-2:]
-        h, w = _box_size(rows), _box_size(cols)
+    def sides(shape, name):
+        # A vector (n,) is one row of n; y's first axis is its rows, so a y vector is a column.
+        if len(shape) == 1:
+            return (shape[0], 1) if name == "y" else (1, shape[0])
+        return shape[-2:]
+
+    # Scale every box alike so that the largest side stays about as long as the labels.
+    longest = max(_box_size(n) for shape, name in ((x_shape, "x"), (y_shape, "y"), (result or (1,), "r"))
+                  for n in sides(shape, name))
+    scale = min(1.0, 2.4 / longest)
+
+    def box(x0, shape, name, colour, inner_side=None):
+        rows, cols = sides(shape, name)
+        h, w = scale * _box_size(rows), scale * _box_size(cols)
+        x0 += 0.2 + 0.17 * len(str(rows))  # room for the row count, left of the box
+        heights.append(h)
         ax.add_patch(Rectangle((x0, -h / 2), w, h, facecolor=colour, alpha=0.35, edgecolor="black"))
-        ax.text(x0 + w / 2, h / 2 + 0.15, f"{name}\n{shape}", ha="center", va="bottom")
-        if len(shape) > 1:
-            ax.text(x0 - 0.1, 0, str(rows), ha="right", va="center", fontsize=9)
-        ax.text(x0 + w / 2, -h / 2 - 0.1, str(cols), ha="center", va="top", fontsize=9)
+        ax.text(x0 + w / 2, h / 2 + 0.2, f"{name}\nshape {shape}", ha="center", va="bottom")
+        row_style = col_style = dict(fontsize=10)
+        if inner_side == "cols":  # x's last axis: its columns, along the bottom edge
+            ax.plot([x0, x0 + w], [-h / 2, -h / 2], color=inner_colour, linewidth=4)
+            col_style = dict(fontsize=11, color=inner_colour, fontweight="bold")
+        if inner_side == "rows":  # y's first axis: its rows, along the left edge
+            ax.plot([x0, x0], [-h / 2, h / 2], color=inner_colour, linewidth=4)
+            row_style = dict(fontsize=11, color=inner_colour, fontweight="bold")
+        ax.text(x0 - 0.12, 0, str(rows), ha="right", va="center", **row_style)
+        ax.text(x0 + w / 2, -h / 2 - 0.12, str(cols), ha="center", va="top", **col_style)
         return x0 + w
 
-    end = box(0.0, x_shape, "x", "tab:blue")
-    ax.text(end + 0.3, 0, "@", ha="center", va="center", fontsize=16)
-    end = box(end + 0.6, y_shape, "y", "tab:orange")
+    end = box(0.0, x_shape, "x", "tab:blue", inner_side="cols")
+    ax.text(end + 0.45, 0, "@", ha="center", va="center", fontsize=18)
+    end = box(end + 0.8, y_shape, "y", "tab:orange", inner_side="rows")
     if matches:
-        ax.text(end + 0.3, 0, "=", ha="center", va="center", fontsize=16)
+        ax.text(end + 0.45, 0, "=", ha="center", va="center", fontsize=18)
         if result:
-            end = box(end + 0.6, result, "x @ y", "tab:green")
+            end = box(end + 0.8, result, "x @ y", "tab:green")
         else:
-            ax.text(end + 0.9, 0, "a scalar ()", ha="center", va="center")
-            end += 1.6
+            ax.text(end + 1.1, 0, "a scalar\nshape ()", ha="left", va="center")
+            end += 2.6
         verdict = f"x.shape[-1] = y.shape[0] = {x_shape[-1]}: the result has shape {result}"
     else:
         verdict = f"x.shape[-1] = {x_shape[-1]} but y.shape[0] = {y_shape[0]}: no product"
     ax.set_title(verdict, color="black" if matches else "crimson")
-    ax.set_xlim(-0.6, end + 0.3)
-    ax.set_ylim(-2.2, 2.6)
+    top = max(heights) / 2
+    ax.set_xlim(-0.8, end + 0.4)
+    ax.set_ylim(-top - 0.7, top + 1.5)
     ax.set_aspect("equal")
     return fig
 
 
 def _box_size(n: int) -> float:
-    """Drawing size of an axis of length ``n``: grows with n but stays on the page."""
-    return 0.4 + 1.4 * min(1.0, np.log1p(n) / np.log1p(1000))
+    """Drawing length of an axis of length ``n``: proportional up to 8, then growing slowly."""
+    return 0.45 * n if n <= 8 else 3.6 + 0.9 * np.log2(n / 8)
 
 
-def _draw_grid(ax, values, x0: float, y0: float, colour: str, cell: float = 1.0) -> tuple[float, float]:
-    """Draw a rank-0, 1 or 2 array as a grid of numbered cells with its top-left at (x0, y0).
+def _draw_grid(ax, values, x0: float, y0: float, colour: str, cell: float = 1.0, numbers: bool = True) -> tuple[float, float]:
+    """Draw a rank-0, 1 or 2 array as a grid of cells with its top-left at (x0, y0).
 
-    Returns the grid's (width, height) in data units.
+    Cells are opaque (a light tint of ``colour``) so that grids drawn later cover earlier
+    ones; ``numbers=False`` leaves the cells blank. Returns the grid's (width, height).
     """
+    tint = tuple(0.3 * c + 0.7 for c in to_rgb(colour))
     values = np.asarray(values)
     grid = values.reshape(1, 1) if values.ndim == 0 else values.reshape(1, -1) if values.ndim == 1 else values
     rows, cols = grid.shape
     for i in range(rows):
         for j in range(cols):
             x, y = x0 + j * cell, y0 - (i + 1) * cell
-            ax.add_patch(Rectangle((x, y), cell, cell, facecolor=colour, alpha=0.3, edgecolor="black"))
-            ax.text(x + cell / 2, y + cell / 2, _format_number(grid[i, j]), ha="center", va="center", fontsize=9)
+            ax.add_patch(Rectangle((x, y), cell, cell, facecolor=tint, edgecolor="black"))
+            if numbers:
+                ax.text(x + cell / 2, y + cell / 2, _format_number(grid[i, j]), ha="center", va="center", fontsize=9)
     return cols * cell, rows * cell
 
 
@@ -265,7 +292,7 @@ def plot_ranks():
     """Draw tensors of rank 0 to 3 as numbers in cells: a scalar, a vector, a matrix, a stack of matrices."""
     rng = np.random.default_rng(2)
     matrix = rng.integers(0, 10, size=(3, 5))
-    fig, axes = plt.subplots(1, 4, figsize=(12, 3), gridspec_kw={"width_ratios": [1, 5, 5, 6.5]})
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3), gridspec_kw={"width_ratios": [2.4, 5.4, 5.4, 6.5]})
     panels = [
         ("rank 0: scalar\nshape ()", np.array(12)),
         ("rank 1: vector\nshape (5,)", np.array([12, 3, 6, 14, 7])),
@@ -273,12 +300,13 @@ def plot_ranks():
     ]
     for ax, (caption, values), colour in zip(axes, panels, _COLOURS):
         width, height = _draw_grid(ax, values, 0, 0, colour)
-        ax.set_xlim(-0.2, max(width, 1) + 0.2)
+        margin = 0.2 + max(0.0, (2.4 - width) / 2)  # room for the scalar's title
+        ax.set_xlim(-margin, width + margin)
         ax.set_ylim(-3.4, 0.2)
         ax.set_title(caption)
     cube = axes[3]
     for k in reversed(range(3)):  # draw the back matrices first, shifted up and right
-        _draw_grid(cube, rng.integers(0, 10, size=(3, 5)) if k else matrix, 0.5 * k, 0.5 * k, _COLOURS[3])
+        _draw_grid(cube, matrix, 0.5 * k, 0.5 * k, _COLOURS[3], numbers=k == 0)
     cube.set_xlim(-0.2, 6.3)
     cube.set_ylim(-3.4, 1.3)
     cube.set_title("rank 3: matrices stacked\nshape (3, 3, 5)")

@@ -1,0 +1,75 @@
+"""Shared fixtures. Unit tests never touch the network: any connection that leaves this
+machine fails loudly, so a code path that silently needs the network cannot pass."""
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")  # tests draw figures without a display
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_MNIST = REPO.parent / "shared" / "datasets" / "mnist.npz"
+
+
+class NetworkAccessError(RuntimeError):
+    pass
+
+
+def _is_local(address) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return isinstance(address, (str, bytes))  # unix socket path
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Make every non-loopback connection raise :class:`NetworkAccessError`."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkAccessError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", _refuse_remote(socket.create_connection))
+
+
+def _refuse_remote(create_connection):
+    def guarded(address, *args, **kwargs):
+        if not _is_local(address):
+            raise NetworkAccessError(f"test tried to reach the network: {address!r}")
+        return create_connection(address, *args, **kwargs)
+
+    return guarded
+
+
+@pytest.fixture(scope="session")
+def mnist_path() -> Path:
+    """The real MNIST file the suite runs on: $COURSE_MNIST_PATH, else ../shared/datasets."""
+    named = os.environ.get("COURSE_MNIST_PATH", "").strip()
+    path = Path(named) if named else SHARED_MNIST
+    if not path.is_file():
+        pytest.fail(
+            f"The tests need MNIST offline: set COURSE_MNIST_PATH to a copy of mnist.npz "
+            f"(looked for {path}). `make test` does this, or fetches it, for you."
+        )
+    return path
+
+
+@pytest.fixture
+def isolated_mnist_env(monkeypatch, tmp_path):
+    """No MNIST variable, downloads off, and an empty Keras home (no cached file)."""
+    monkeypatch.delenv("COURSE_MNIST_PATH", raising=False)
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setattr("course_lib.data.keras_cache_candidates", lambda: [tmp_path / "keras_home" / "datasets" / "mnist.npz"])
+    return tmp_path
