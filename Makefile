@@ -15,13 +15,16 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 COURSE_MNIST_PATH ?= $(abspath $(firstword $(wildcard ../shared/datasets/mnist.npz)))
 export COURSE_MNIST_PATH
 
+# Jupyter refuses to start as root (containers, build machines) unless told to.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: lab test unit notebooks check-env mnist clean
 
 lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
 
 test: $(VENV)/.test-installed mnist
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
