@@ -78,8 +78,12 @@ def check_shape(answer, expected_shape, *, hint: str = "", detail: str = "") -> 
     return not_yet(f"your shape is {shape}.", hint)
 
 
-def check_array(answer, expected, *, hint: str = "", detail: str = "", rtol: float = 1e-6) -> Feedback:
-    """Check an array's shape first, then its values (with tolerance ``rtol`` for floats)."""
+def check_array(answer, expected, *, hint: str = "", detail: str = "", rtol: float = 1e-6,
+                atol: float = 1e-9) -> Feedback:
+    """Check an array's shape first, then its values (tolerances ``rtol`` and ``atol``).
+
+    ``atol`` lets a typed ``0`` match a computed ``6e-17`` (e.g. ``cos(90°)``).
+    """
     if answer is PLACEHOLDER:
         return unanswered(hint)
     expected = np.asarray(expected)
@@ -90,11 +94,11 @@ def check_array(answer, expected, *, hint: str = "", detail: str = "", rtol: flo
     if answer.shape != expected.shape:
         return not_yet(f"your array has shape {answer.shape}; expected shape {expected.shape}.", hint)
     try:
-        same = np.allclose(answer, expected, rtol=rtol, atol=0, equal_nan=True)
+        same = np.allclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True)
     except TypeError:
         return not_yet(f"your array holds {answer.dtype} values, not numbers.", hint)
     if not same:
-        wrong = int(np.sum(~np.isclose(answer, expected, rtol=rtol, atol=0, equal_nan=True)))
+        wrong = int(np.sum(~np.isclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True)))
         return not_yet(f"the shape is right, but {wrong} of {expected.size} values differ.", hint)
     return correct(detail)
 

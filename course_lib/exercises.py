@@ -4,7 +4,7 @@ Each function takes the learner's answer (left as ``...`` until answered) and re
 :class:`course_lib.checks.Feedback`. Expected values are computed from the question's
 facts, not typed in, so the exercises stay right if a question changes.
 
-Introduced in notebooks 01-03 (one group per notebook below).
+Introduced in notebooks 01-04 (one group per notebook below).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from course_lib import checks
+from course_lib import checks, geometry
 
 # --- Notebook 01: a first look at a neural network ---------------------------------
 
@@ -166,4 +166,90 @@ def check_flat_index(answer, row: int = 3, column: int = 10, width: int = 28):
     return checks.check_value(
         answer, row * width + column,
         hint="reshaping reads each image row by row: whole rows come first, then the column.",
+    )
+
+
+# --- Notebook 04: the geometry of tensor operations ---------------------------------
+
+
+def check_vector_sum(answer, A=(0.5, 1.0), B=(1.0, 0.25)):
+    """The vector ``A + B``."""
+    return checks.check_array(answer, np.add(A, B), hint="add the x coordinates, then the y coordinates.")
+
+
+def check_translation(answer, corner=(0.7, 1.0), target=(0.0, 0.0)):
+    """The vector b that moves the point ``corner`` onto ``target``."""
+    return checks.check_array(
+        answer, np.subtract(target, corner),
+        hint="corner + b must equal target, so b = target - corner.",
+    )
+
+
+def check_rotation_90(answer):
+    """The matrix that rotates points 90 degrees counter-clockwise."""
+    return checks.check_array(
+        answer, geometry.rotation_matrix(90),
+        hint="use [[cos t, -sin t], [sin t, cos t]] with cos 90° = 0 and sin 90° = 1; "
+             "check that it sends [1, 0] to [0, 1].",
+    )
+
+
+def check_scaling(answer, sx=2.0, sy=0.5):
+    """The matrix that multiplies x by ``sx`` and y by ``sy``."""
+    return checks.check_array(
+        answer, geometry.scaling_matrix(sx, sy),
+        hint="a scaling matrix is diagonal: the x factor top-left, the y factor bottom-right, zeros elsewhere.",
+    )
+
+
+#: Where exercise 4.5 sends the unit square's corners (0, 0), (1, 0) and (0, 1).
+PARALLELOGRAM = {(0, 0): (1.0, 0.0), (1, 0): (2.0, 0.5), (0, 1): (1.5, 1.5)}
+
+
+def check_square_to_parallelogram(W, b):
+    """W and b such that ``W @ corner + b`` sends each corner of the unit square to :data:`PARALLELOGRAM`."""
+    hint = ("start with the corner (0, 0): W @ [0, 0] is zero, so it lands on b. Then W @ [1, 0] is W's first "
+            "column and W @ [0, 1] its second: each is where that corner lands, minus b.")
+    if W is checks.PLACEHOLDER or b is checks.PLACEHOLDER:
+        return checks.unanswered(hint)
+    try:
+        W, b = geometry.as_matrix(W), geometry.as_vector(b)
+    except ValueError as error:
+        return checks.not_yet(str(error), hint)
+    for corner, target in PARALLELOGRAM.items():
+        landed = W @ np.array(corner, float) + b
+        if not np.allclose(landed, target, atol=1e-6):
+            return checks.not_yet(f"corner {corner} lands on {np.round(landed, 3).tolist()}, not on {list(target)}.", hint)
+    return checks.correct("The square maps exactly onto the parallelogram.")
+
+
+def check_collapsed_layers(W, b, W1, b1, W2, b2):
+    """The single affine map (W, b) equal to layer (W1, b1) followed by layer (W2, b2)."""
+    hint = "W2 @ (W1 @ x + b1) + b2 = (W2 @ W1) @ x + (W2 @ b1 + b2): mind the order of the product."
+    if W is checks.PLACEHOLDER or b is checks.PLACEHOLDER:
+        return checks.unanswered(hint)
+    expected_W, expected_b = geometry.compose_affine(W1, b1, W2, b2)
+    outcome = checks.check_array(W, expected_W, hint=hint)
+    if not outcome:
+        return checks.not_yet("W is not right: " + outcome.message.removeprefix("Not yet: ").split("\nHint")[0], hint)
+    outcome = checks.check_array(b, expected_b, hint=hint)
+    if not outcome:
+        return checks.not_yet("W is right, b is not: " + outcome.message.removeprefix("Not yet: ").split("\nHint")[0], hint)
+    return checks.correct("Two Dense layers without activation are one Dense layer.")
+
+
+def check_relu_points(answer, points):
+    """relu applied to every coordinate of ``points``."""
+    return checks.check_array(
+        answer, np.maximum(np.asarray(points, float), 0.0),
+        hint="relu replaces each negative coordinate by 0 and keeps the others: np.maximum(points, 0).",
+    )
+
+
+def check_first_layer(answer, network, points):
+    """The points after the network's first hidden layer: ``tanh(points @ W.T + b)``."""
+    return checks.check_array(
+        answer, network.layer_outputs(points)[1], rtol=1e-6, atol=1e-9,
+        hint="W, b = run.network.hidden[0]; each point x becomes tanh(W @ x + b), which for all rows "
+             "at once is np.tanh(points @ W.T + b).",
     )

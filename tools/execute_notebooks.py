@@ -28,6 +28,7 @@ def execute(path: Path) -> None:
         timeout=1800,
         kernel_name="python3",
         record_timing=False,
+        store_widget_state=False,  # live widgets are re-created when the notebook runs
         resources={"metadata": {"path": str(path.parent)}},
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
