@@ -17,7 +17,7 @@ from course_lib import GITHUB_REPO
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 NBAUDIT = REPO.parent / "shared" / "tools" / "nbaudit.py"
-NUMPY_ONLY = {"02_data_representations.ipynb", "03_tensor_operations.ipynb"}
+NUMPY_ONLY = {"02_data_representations.ipynb", "03_tensor_operations.ipynb", "04_geometry_of_tensor_operations.ipynb"}
 
 
 def cells(path):
