@@ -4,7 +4,7 @@ Each function takes the learner's answer (left as ``...`` until answered) and re
 :class:`course_lib.checks.Feedback`. Expected values are computed from the question's
 facts, not typed in, so the exercises stay right if a question changes.
 
-Introduced in notebooks 01-04 (one group per notebook below).
+Introduced in notebooks 01-05 (one group per notebook below).
 """
 
 from __future__ import annotations
@@ -252,4 +252,96 @@ def check_first_layer(answer, network, points):
         answer, network.layer_outputs(points)[1], rtol=1e-6, atol=1e-9,
         hint="W, b = run.network.hidden[0]; each point x becomes tanh(W @ x + b), which for all rows "
              "at once is np.tanh(points @ W.T + b).",
+    )
+
+
+# --- Notebook 05: gradient-based optimisation ----------------------------------------
+
+
+def check_parameter_count(answer, sizes=(784, 512, 10)):
+    """How many weights and biases the Dense stack ``sizes[0] -> sizes[1] -> ...`` learns."""
+    expected = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    return checks.check_value(
+        answer, expected,
+        hint="add up, layer by layer, inputs x units weights plus units biases.",
+        detail=f"So one update by trial and error would need {2 * expected:,} forward passes.",
+    )
+
+
+def check_derivative_by_hand(answer):
+    """The derivative of ``f(x) = 3 * x**2 + 2 * x`` at ``x = 1``."""
+    return checks.check_value(
+        answer, 3 * 2 * 1 + 2,
+        hint="the derivative of x**2 is 2x and of a*x is a; add the pieces, then put in x = 1.",
+    )
+
+
+def check_gradient_step(answer, w0=3.0, learning_rate=0.1):
+    """``w1`` after one gradient-descent step on ``loss(w) = w**2`` from ``w0``."""
+    return checks.check_value(
+        answer, w0 - learning_rate * 2 * w0,
+        hint="w1 = w0 - learning_rate * gradient, and the gradient of w**2 at w0 is 2 * w0.",
+    )
+
+
+def check_learning_rate_choice(answer, steps: int = 10, start: float = 3.0, tolerance: float = 0.01):
+    """A learning rate with which ``steps`` steps of descent on ``w**2`` from ``start`` end within ``tolerance`` of 0."""
+    from course_lib import optimization
+
+    hint = ("each step multiplies w by (1 - 2 * learning_rate): make that factor small, "
+            "but remember what happens past 1.")
+    if answer is checks.PLACEHOLDER:
+        return checks.unanswered(hint)
+    try:
+        run = optimization.gradient_descent(lambda w: w ** 2, lambda w: 2 * w, start, learning_rate=answer, steps=steps)
+    except ValueError as error:
+        return checks.not_yet(str(error), hint)
+    final = float(np.ravel(run.final)[0])
+    if run.diverged or not abs(final) < tolerance:
+        if run.diverged or abs(final) > abs(start):
+            what = f"moved away from the minimum ({'diverged' if run.diverged else f'w = {final:.3g}'})"
+        else:
+            what = f"ended at w = {final:.3g}, not yet within {tolerance}"
+        return checks.not_yet(f"with learning rate {answer} the descent {what}.", hint)
+    return checks.correct(f"After {steps} steps w = {final:.2g}.")
+
+
+def check_momentum_step(answer, w=2.0, learning_rate=0.02, momentum=0.9):
+    """``w`` after the first step of the book's naive momentum update on the double well."""
+    from course_lib import optimization
+
+    g = optimization.double_well_gradient(w)
+    velocity = 0.0 * momentum - learning_rate * g
+    return checks.check_value(
+        answer, w + momentum * velocity - learning_rate * g,
+        hint="past_velocity starts at 0; the gradient of w**4 - 3w**2 + w is 4w**3 - 6w + 1.",
+    )
+
+
+def check_chain_rule(answer, x=1.0):
+    """The derivative of ``(3x + 1)**2`` at ``x``."""
+    return checks.check_value(
+        answer, 2 * (3 * x + 1) * 3,
+        hint="outer function u**2 has derivative 2u; inner u = 3x + 1 has derivative 3; multiply.",
+    )
+
+
+def check_backward_pass(answer, x=2.0, w=3.0, b=1.0, y_true=10.0):
+    """``(grad(loss, w), grad(loss, b))`` for ``loss = |y_true - (x * w + b)|``."""
+    from course_lib import graph
+
+    grads = graph.curriculum_example(x=x, w=w, b=b, y_true=y_true).backward()
+    return checks.check_value(
+        answer, (grads["w"], grads["b"]),
+        hint="the prediction is now below y_true, so d loss / d x2 is -1, not 1; the other edges are unchanged.",
+    )
+
+
+def check_tape_derivative(answer):
+    """The derivative of ``x**3`` at ``x = 2``, computed with ``tf.GradientTape``."""
+    if answer is not checks.PLACEHOLDER and hasattr(answer, "numpy"):
+        answer = answer.numpy()
+    return checks.check_value(
+        answer, 3 * 2.0 ** 2,
+        hint="x = tf.Variable(2.0); inside `with tf.GradientTape() as tape:` compute y = x**3; then tape.gradient(y, x).",
     )

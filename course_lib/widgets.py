@@ -316,3 +316,210 @@ class UncrumplingView(Panel):
         accuracy = self.network.accuracy(self.points, self.labels)
         return (f"UncrumplingView: layer {self.layer.value} of {len(self.network.hidden)}, "
                 f"training step {self.step.value}, accuracy {accuracy:.2f}")
+
+
+# --- chapter 5: the engine -------------------------------------------------------------------
+
+
+class DerivativeExplorer(Panel):
+    """Move a point p along a curve and see its tangent: the local linear approximation."""
+
+    title = "Derivative as slope"
+
+    def __init__(self, curve: str = "cos(x)", p: float = 1.0):
+        from course_lib.optimization_plots import CURVES
+
+        super().__init__()
+        self.curve = widgets.Dropdown(options=list(CURVES), value=curve, description="f(x) =",
+                                      style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+        self.p = _slider("point p", p, -2.2, 2.2, 0.05)
+        self.text = widgets.HTML()
+        self.view = FigureView(figsize=(5, 3.6), alt="A curve, a point on it and its tangent line")
+        self.widget = widgets.HBox([widgets.VBox([self.curve, self.p, self.text]), self.view.image])
+        self.curve.observe(self.update, names="value")
+        self.p.observe(self.update, names="value")
+        self.update()
+
+    @property
+    def slope(self) -> float:
+        from course_lib.optimization_plots import CURVES
+
+        return float(CURVES[self.curve.value][1](self.p.value))
+
+    def update(self, change=None) -> None:
+        from course_lib.optimization_plots import describe_slope, draw_derivative
+
+        self.view.ax.clear()
+        draw_derivative(self.view.ax, self.curve.value, self.p.value)
+        self.text.value = f"<p style='max-width:300px'>slope a = {self.slope:.2f}: {html.escape(describe_slope(self.slope))}</p>"
+        self.view.refresh()
+
+    def summary(self) -> str:
+        return f"DerivativeExplorer: f(x) = {self.curve.value}, p = {self.p.value:.2f}, slope {self.slope:.2f}"
+
+
+class DescentSandbox(Panel):
+    """Gradient descent with your learning rate and step count, on a 1D curve and a 2D bowl."""
+
+    title = "Gradient descent sandbox"
+
+    def __init__(self, learning_rate: float = 0.1, steps: int = 12):
+        super().__init__()
+        self.learning_rate = widgets.FloatLogSlider(value=learning_rate, base=10, min=-2.3, max=0.1, step=0.05,
+                                                    description="learning rate", readout_format=".3f",
+                                                    style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+        self.steps = widgets.IntSlider(value=steps, min=1, max=60, description="steps", style=SLIDER_STYLE,
+                                       layout=SLIDER_LAYOUT)
+        self.text = widgets.HTML()
+        self.view = FigureView(figsize=(8, 3.5), alt="Descent paths on a 1D curve and on a 2D bowl")
+        self.view.figure.clear()
+        self.ax_1d, self.ax_2d = self.view.figure.subplots(1, 2)
+        self.widget = widgets.VBox([widgets.HBox([self.learning_rate, self.steps]), self.text, self.view.image])
+        self.learning_rate.observe(self.update, names="value")
+        self.steps.observe(self.update, names="value")
+        self.update()
+
+    def update(self, change=None) -> None:
+        from course_lib.optimization_plots import descent_runs, draw_descent_1d, draw_descent_2d, verdict
+
+        try:
+            self.runs = descent_runs(self.learning_rate.value, self.steps.value)
+        except ValueError as error:  # sliders keep values legal; this is a safety net
+            self._show_error(str(error))
+            return
+        self._clear_error()
+        one, two = self.runs
+        self.verdicts = verdict(one, 0.0), verdict(two, np.zeros(2))
+        for ax in (self.ax_1d, self.ax_2d):
+            ax.clear()
+        draw_descent_1d(self.ax_1d, one)
+        draw_descent_2d(self.ax_2d, two)
+        self.ax_1d.set_title("loss(w) = w**2")
+        self.ax_2d.set_title("bowl: steep across, shallow along")
+        self.text.value = (f"<pre>1D:   {html.escape(self.verdicts[0])}\n"
+                           f"bowl: {html.escape(self.verdicts[1])}</pre>")
+        self.view.refresh()
+
+    def summary(self) -> str:
+        return (f"DescentSandbox: learning rate {self.learning_rate.value:.3f}, {self.steps.value} steps; "
+                f"1D {self.verdicts[0].split(':')[0]}, bowl {self.verdicts[1].split(':')[0]}")
+
+
+class MomentumSandbox(Panel):
+    """Plain gradient descent and momentum from the same start on a curve with two minima."""
+
+    title = "Momentum"
+
+    def __init__(self, learning_rate: float = 0.02, momentum: float = 0.9, start: float = 2.0):
+        super().__init__()
+        self.learning_rate = _slider("learning rate", learning_rate, 0.005, 0.06, 0.005)
+        self.learning_rate.readout_format = ".3f"
+        self.momentum = _slider("momentum", momentum, 0.0, 0.95, 0.05)
+        self.start = _slider("start at w =", start, -2.0, 2.0, 0.1)
+        self.text = widgets.HTML()
+        self.view = FigureView(figsize=(5.5, 3.6), alt="A curve with two minima and two descent paths")
+        self.widget = widgets.HBox([widgets.VBox([self.learning_rate, self.momentum, self.start, self.text]),
+                                    self.view.image])
+        for control in (self.learning_rate, self.momentum, self.start):
+            control.observe(self.update, names="value")
+        self.update()
+
+    def update(self, change=None) -> None:
+        from course_lib.optimization_plots import draw_momentum, momentum_runs, where_it_ended
+
+        self.plain, self.moving = momentum_runs(self.learning_rate.value, self.momentum.value, self.start.value)
+        self.view.ax.clear()
+        draw_momentum(self.view.ax, self.plain, self.moving)
+        self.view.ax.set_title("X: where each run ended after 100 steps")
+        self.text.value = (f"<pre>plain:    {html.escape(where_it_ended(self.plain))}\n"
+                           f"momentum: {html.escape(where_it_ended(self.moving))}</pre>")
+        self.view.refresh()
+
+    def summary(self) -> str:
+        from course_lib.optimization_plots import where_it_ended
+
+        return (f"MomentumSandbox: learning rate {self.learning_rate.value:.3f}, momentum {self.momentum.value:.2f}; "
+                f"plain {where_it_ended(self.plain)}; momentum {where_it_ended(self.moving)}")
+
+
+class GraphStepper(Panel):
+    """Step through the forward and backward passes of a small computation graph."""
+
+    title = "Computation graph stepper"
+    EXAMPLES = {"loss = |y_true - (x * w + b)|": "curriculum", "y = x * x + x (several paths)": "two_paths"}
+
+    def __init__(self, example: str = "loss = |y_true - (x * w + b)|"):
+        super().__init__()
+        self.example = widgets.Dropdown(options=list(self.EXAMPLES), value=example, description="graph",
+                                        style=SLIDER_STYLE, layout=widgets.Layout(width="420px"))
+        self.inputs_box = widgets.HBox()
+        self.previous = widgets.Button(description="previous", icon="step-backward", layout=widgets.Layout(width="110px"))
+        self.next = widgets.Button(description="next", icon="step-forward", layout=widgets.Layout(width="110px"))
+        self.to_end = widgets.Button(description="all steps", icon="fast-forward", layout=widgets.Layout(width="110px"))
+        self.to_start = widgets.Button(description="start", icon="undo", layout=widgets.Layout(width="110px"))
+        self.counter = widgets.HTML()
+        self.text = widgets.HTML()
+        self.view = FigureView(figsize=(8.5, 3.6), alt="A computation graph with values, local derivatives and gradients")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.example, self.inputs_box]),
+            widgets.HBox([self.to_start, self.previous, self.next, self.to_end, self.counter]),
+            self.message, self.text, self.view.image,
+        ])
+        self.previous.on_click(lambda _: self.go(self.position - 1))
+        self.next.on_click(lambda _: self.go(self.position + 1))
+        self.to_end.on_click(lambda _: self.go(len(self.steps) - 1))
+        self.to_start.on_click(lambda _: self.go(0))
+        self.example.observe(self._new_example, names="value")
+        self._new_example()
+
+    def _build(self):
+        from course_lib import graph as graph_module
+
+        kind = self.EXAMPLES[self.example.value]
+        return graph_module.curriculum_example() if kind == "curriculum" else graph_module.two_paths_example()
+
+    def _new_example(self, change=None) -> None:
+        self.graph = self._build()
+        self.entries = {}
+        for node in self.graph.nodes.values():
+            if node.kind in ("constant", "variable"):
+                entry = widgets.Text(value=f"{node.value:g}", description=node.name,
+                                     style={"description_width": "45px"}, layout=widgets.Layout(width="110px"))
+                entry.observe(self._inputs_changed, names="value")
+                self.entries[node.name] = entry
+        self.inputs_box.children = tuple(self.entries.values())
+        self._inputs_changed()
+
+    def _inputs_changed(self, change=None) -> None:
+        from course_lib.geometry import parse_number
+
+        try:
+            values = {name: parse_number(entry.value, name) for name, entry in self.entries.items()}
+        except ValueError as error:
+            self._show_error(f"{error} The graph keeps its last valid values.")
+            return
+        self._clear_error()
+        for name, value in values.items():
+            self.graph.set_value(name, value)
+        self.steps = self.graph.steps()
+        self.go(0)
+
+    def go(self, position: int) -> None:
+        """Show step ``position`` (clamped to the first and last step)."""
+        from course_lib.graph_plots import draw_graph
+
+        self.position = max(0, min(position, len(self.steps) - 1))
+        step = self.steps[self.position]
+        draw_graph(self.view.ax, self.graph, step)
+        self.counter.value = f"&nbsp;step {self.position + 1} of {len(self.steps)} ({step.phase} pass)"
+        self.text.value = f"<pre>{html.escape(step.text)}</pre>"
+        self.previous.disabled = self.position == 0
+        self.next.disabled = self.position == len(self.steps) - 1
+        self.view.refresh()
+
+    @property
+    def step(self):
+        return self.steps[self.position]
+
+    def summary(self) -> str:
+        return f"GraphStepper: {self.example.value}, step {self.position + 1} of {len(self.steps)}: {self.step.text}"

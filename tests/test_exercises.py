@@ -5,11 +5,24 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import exercises
+from course_lib import exercises, geometry
 
 RNG = np.random.default_rng(1)
 IMAGES = RNG.integers(0, 256, size=(600, 28, 28), dtype=np.uint8)
 LABELS = RNG.integers(0, 10, size=600).astype(np.uint8)
+
+
+V1, C1 = np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([1.0, 0.0])
+V2, C2 = np.array([[0.0, 1.0], [-1.0, 0.0]]), np.array([0.0, 2.0])
+MOONS, MOON_LABELS = geometry.make_moons(40, seed=0)
+RUN = geometry.train_tiny_network(MOONS, MOON_LABELS, layers=2, steps=20, seed=0)
+W_FIRST, B_FIRST = RUN.network.hidden[0]
+FIRST_LAYER = np.tanh(MOONS @ W_FIRST.T + B_FIRST)
+
+
+def unpack(answer):
+    """Two-part answers (W, b) are left as `...` for both parts until answered."""
+    return (..., ...) if answer is ... else answer
 
 
 def naive_multiply(x, y):
@@ -36,6 +49,22 @@ RIGHT_AND_WRONG = [
     (exercises.check_broadcast_shape, (8, 5, 4), (5, 4)),
     (exercises.check_product_shape, (2, 3, 4, 6), (2, 3, 4, 5, 6)),
     (exercises.check_flat_index, 94, 3 * 10 + 28),
+    (exercises.check_vector_sum, np.array([1.5, 1.25]), np.array([0.5, 1.0])),
+    (exercises.check_translation, np.array([-0.7, -1.0]), np.array([0.7, 1.0])),
+    (exercises.check_rotation_90, [[0, -1], [1, 0]], [[0, 1], [-1, 0]]),
+    (exercises.check_scaling, [[2, 0], [0, 0.5]], [[0.5, 0], [0, 2]]),
+    (lambda a: exercises.check_square_to_parallelogram(*unpack(a)), ([[1, 0.5], [0.5, 1.5]], [1, 0]), ([[1, 0.5], [0.5, 1.5]], [0, 0])),
+    (lambda a: exercises.check_collapsed_layers(*unpack(a), V1, C1, V2, C2), (V2 @ V1, V2 @ C1 + C2), (V1 @ V2, V2 @ C1 + C2)),
+    (lambda a: exercises.check_relu_points(a, [[-1, 2], [0.5, -0.3]]), [[0, 2], [0.5, 0]], [[1, 2], [0.5, 0.3]]),
+    (lambda a: exercises.check_first_layer(a, RUN.network, MOONS), FIRST_LAYER, FIRST_LAYER + 0.1),
+    (exercises.check_parameter_count, 407_050, 784 * 512 + 512 * 10),
+    (exercises.check_derivative_by_hand, 8, 6),
+    (exercises.check_gradient_step, 2.4, 2.7),
+    (exercises.check_learning_rate_choice, 0.5, 0.01),
+    (exercises.check_momentum_step, 1.202, 1.58),
+    (exercises.check_chain_rule, 24, 8),
+    (exercises.check_backward_pass, (-2, -1), (2, 1)),
+    (exercises.check_tape_derivative, 12.0, 8.0),
 ]
 
 
@@ -55,3 +84,23 @@ def test_gradient_update_count_matches_the_curriculum():
 
 def test_accuracy_by_hand_rejects_non_numbers():
     assert "is not a number" in exercises.check_accuracy_by_hand("high", 0.97).message
+
+
+def test_parallelogram_and_collapse_checks_explain_bad_matrices():
+    assert "W must be a 2x2 matrix" in exercises.check_square_to_parallelogram([1, 2], [0, 0]).message
+    feedback = exercises.check_collapsed_layers(V2 @ V1, [9, 9], V1, C1, V2, C2)
+    assert feedback.message.startswith("Not yet: W is right, b is not")
+
+
+def test_learning_rate_choice_explains_refused_values():
+    assert "positive, finite number" in exercises.check_learning_rate_choice(-1).message
+    assert "moved away from the minimum (w = 3.07e+03)" in exercises.check_learning_rate_choice(1.5).message
+    assert "not yet within 0.01" in exercises.check_learning_rate_choice(0.01).message
+
+
+def test_tape_check_accepts_tensor_like_answers():
+    class FakeTensor:
+        def numpy(self):
+            return np.float32(12.0)
+
+    assert exercises.check_tape_derivative(FakeTensor())
