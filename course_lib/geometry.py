@@ -32,30 +32,27 @@ def as_points(points, name: str = "points") -> np.ndarray:
     return array
 
 
+def _finite_array(value, name: str, shape: tuple, what: str) -> np.ndarray:
+    """Return ``value`` as a finite float array of ``shape``, or raise a ValueError naming ``what`` it must be."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {what} and hold numbers; got {value!r}.") from None
+    if array.shape != shape:
+        raise ValueError(f"{name} must be {what}, shape {shape}; got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers; got {array.tolist()}.")
+    return array
+
+
 def as_matrix(W, name: str = "W") -> np.ndarray:
     """Return ``W`` as a finite 2x2 float matrix, or raise a clear ValueError."""
-    try:
-        W = np.asarray(W, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a 2x2 matrix of numbers; got {W!r}.") from None
-    if W.shape != (2, 2):
-        raise ValueError(f"{name} must be a 2x2 matrix; got shape {W.shape}.")
-    if not np.all(np.isfinite(W)):
-        raise ValueError(f"{name} must hold finite numbers; got {W.tolist()}.")
-    return W
+    return _finite_array(W, name, (2, 2), "a 2x2 matrix")
 
 
 def as_vector(b, name: str = "b") -> np.ndarray:
     """Return ``b`` as a finite float vector of shape ``(2,)``, or raise a clear ValueError."""
-    try:
-        b = np.asarray(b, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a vector of 2 numbers; got {b!r}.") from None
-    if b.shape != (2,):
-        raise ValueError(f"{name} must be a vector of 2 numbers, shape (2,); got shape {b.shape}.")
-    if not np.all(np.isfinite(b)):
-        raise ValueError(f"{name} must hold finite numbers; got {b.tolist()}.")
-    return b
+    return _finite_array(b, name, (2,), "a vector of 2 numbers")
 
 
 def parse_number(text, name: str) -> float:

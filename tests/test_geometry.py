@@ -111,7 +111,7 @@ def test_parse_matrix_names_the_bad_entry():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: geo.affine(np.zeros((3, 3)), np.eye(2), np.zeros(2)), r"points must have shape \(n, 2\).*\(3, 3\)"),
-    (lambda: geo.linear([[1, 2]], np.eye(3)), r"W must be a 2x2 matrix; got shape \(3, 3\)"),
+    (lambda: geo.linear([[1, 2]], np.eye(3)), r"W must be a 2x2 matrix, shape \(2, 2\); got shape \(3, 3\)"),
     (lambda: geo.linear([[1, 2]], [[1, np.inf], [0, 1]]), "W must hold finite numbers"),
     (lambda: geo.translate([[1, 2]], [1, 2, 3]), r"b must be a vector of 2 numbers, shape \(2,\); got shape \(3,\)"),
     (lambda: geo.translate([[1, 2]], [np.nan, 0]), "b must hold finite numbers"),
