@@ -111,6 +111,28 @@ def plot_vectors(A, B):
     return fig
 
 
+def draw_composition(ax, shape: geometry.Shape, W1, b1, W2, b2, relu_between: bool = False) -> float:
+    """Draw two layers applied in turn (coloured) over their collapsed single map ``W, b`` (dotted).
+
+    Without relu the two coincide; with ``relu_between`` the first layer's output is folded
+    first and they part. Returns the largest distance between the two results.
+    """
+    W, b = geometry.compose_affine(W1, b1, W2, b2)
+    first = (lambda p: geometry.relu(geometry.affine(p, W1, b1))) if relu_between else (lambda p: geometry.affine(p, W1, b1))
+    two_step = shape.map(lambda p: geometry.affine(first(p), W2, b2))
+    one_step = shape.map(lambda p: geometry.affine(p, W, b))
+    if relu_between:
+        draw_shape(ax, two_step, color="tab:red", label="relu between")
+    else:
+        draw_shape(ax, two_step, linewidth=4, alpha=0.5, label="two layers")
+    draw_shape(ax, one_step, color="black", linestyle=":", label="one layer: W, b")
+    frame(ax, np.vstack([two_step.points, one_step.points]))
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize=8)
+    return float(np.abs(two_step.points - one_step.points).max())
+
+
 def plot_composition(shape: geometry.Shape, W1, b1, W2, b2):
     """Two affine maps applied one after the other vs their single collapsed map, and with relu between.
 
@@ -118,26 +140,14 @@ def plot_composition(shape: geometry.Shape, W1, b1, W2, b2):
     ``W = W2 @ W1, b = W2 @ b1 + b2`` (dotted black) coincide. Right: with relu after the
     first map the two-step result (red) no longer matches the collapsed map.
     """
-    W, b = geometry.compose_affine(W1, b1, W2, b2)
-    two_step = shape.map(lambda p: geometry.affine(geometry.affine(p, W1, b1), W2, b2))
-    one_step = shape.map(lambda p: geometry.affine(p, W, b))
-    with_relu = shape.map(lambda p: geometry.affine(geometry.relu(geometry.affine(p, W1, b1)), W2, b2))
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.9), layout="constrained")
     draw_shape(axes[0], shape)
     frame(axes[0], shape.points)
     axes[0].set_title("before")
-    draw_shape(axes[1], two_step, linewidth=4, alpha=0.5, label="two layers")
-    draw_shape(axes[1], one_step, color="black", linestyle=":", label="one layer: W, b")
-    frame(axes[1], two_step.points)
+    draw_composition(axes[1], shape, W1, b1, W2, b2)
     axes[1].set_title("two affine layers = one affine layer")
-    draw_shape(axes[2], with_relu, color="tab:red", label="relu between")
-    draw_shape(axes[2], one_step, color="black", linestyle=":", label="one layer: W, b")
-    frame(axes[2], np.vstack([with_relu.points, one_step.points]))
+    draw_composition(axes[2], shape, W1, b1, W2, b2, relu_between=True)
     axes[2].set_title("with relu between: no longer one map")
-    for ax in axes[1:]:
-        handles, labels = ax.get_legend_handles_labels()
-        unique = dict(zip(labels, handles))
-        ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize=8)
     return fig
 
 

@@ -1,0 +1,170 @@
+"""The classroom dashboard: the course's live panels in tabs, one page, no code.
+
+``notebooks/dashboard.ipynb`` calls :func:`build_dashboard`, and Voila serves it
+(``make dashboard``). Only the first tab's panel is built when the page opens; each other
+panel is built the first time its tab is opened, so the page is interactive quickly. No
+panel imports TensorFlow: the MNIST explorer predicts with NumPy.
+
+Each tab starts with one paragraph for the room, then the panel. A panel that cannot be
+built (say, MNIST missing) shows a message in its tab; the other tabs keep working.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import sys
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from course_lib import plotting
+
+INTRO = "<p style='margin:0 0 6px 0'>Pick a tab, move the controls, and watch the mathematics move.</p>"
+
+
+def _uncrumpling():
+    from course_lib import geometry
+    from course_lib.widgets import UncrumplingView
+
+    points, labels = geometry.make_moons(200, noise=0.08, seed=0)
+    run = geometry.train_tiny_network(points, labels, layers=4, activation="tanh", steps=600, seed=0)
+    return UncrumplingView(run, points, labels)
+
+
+def _panel(name):
+    def make():
+        from course_lib import widgets as panels
+
+        return getattr(panels, name)()
+
+    return make
+
+
+#: (tab title, paragraph for the room, function that builds the panel)
+PANELS = [
+    ("Transform lab",
+     "A Dense layer computes W @ x + b, then an activation. Here W is built from a rotation, a scaling and a "
+     "matrix you type, b is a translation, and relu can be switched on. Grey is the plane before, blue after: "
+     "every layer of a network moves space like this.",
+     _panel("TransformLab")),
+    ("Composition & relu",
+     "Two layers without activation, applied one after the other, always equal one single layer with "
+     "W = W2 @ W1 and b = W2 @ b1 + b2: stacking them gains nothing. Tick relu between them and part of the F "
+     "is folded; no single layer can do that. Activations are what make depth worth having.",
+     _panel("CompositionPanel")),
+    ("Uncrumpling",
+     "Two classes of points, interleaved so that no straight line separates them. A small network with four "
+     "2D layers moves them, layer by layer, until a line does. Slide through the layers, and back through "
+     "training, to watch the uncrumpling happen.",
+     _uncrumpling),
+    ("Gradient descent",
+     "Training walks downhill on the loss, one step against the gradient at a time. The learning rate sets "
+     "the step: too small and progress crawls, too large and the steps overshoot, zigzag or fly off. The bowl "
+     "on the right is steep across and shallow along, so one learning rate can be both at once.",
+     _panel("DescentSandbox")),
+    ("Momentum",
+     "A loss can have a shallow valley before a deeper one. Plain gradient descent stops in the first; with "
+     "momentum the parameter keeps part of its speed, like a rolling ball, and can carry over the bump. "
+     "Change momentum and learning rate and see where each run ends.",
+     _panel("MomentumSandbox")),
+    ("Graph stepper",
+     "Backpropagation, one step at a time: the forward pass computes each value, the backward pass multiplies "
+     "local derivatives along the edges (the chain rule) and adds up the paths. Type other inputs and step "
+     "again.",
+     _panel("GraphStepper")),
+    ("MNIST explorer",
+     "A small network (784 -> 64 -> 10) trained on handwritten digits. Pick a test image: the bars are the "
+     "model's ten probabilities, its answer is the tallest. Look for the digits it gets wrong.",
+     _panel("MnistExplorer")),
+]
+
+
+class Dashboard:
+    """The tabbed dashboard. ``panels`` maps tab titles to the panels built so far."""
+
+    def __init__(self, eager: bool = False):
+        plotting.use_course_style()
+        self.panels: dict = {}
+        self.errors: dict = {}
+        self.containers = [widgets.VBox([widgets.HTML(f"<p style='max-width:900px'>{html.escape(text)}</p>"),
+                                         widgets.HTML("<p><i>Loading...</i></p>")]) for _, text, _ in PANELS]
+        self.tabs = widgets.Tab(children=self.containers)
+        for k, (title, _, _) in enumerate(PANELS):
+            self.tabs.set_title(k, title)
+        self.widget = widgets.VBox([widgets.HTML(INTRO), self.tabs])
+        self.tabs.observe(self._on_select, names="selected_index")
+        for k in range(len(PANELS) if eager else 1):
+            self.build(k)
+
+    def _on_select(self, change) -> None:
+        if change["new"] is not None:
+            self.build(change["new"])
+
+    def build(self, k: int) -> None:
+        """Build tab ``k``'s panel if it is not built yet; show a message if that fails."""
+        title, text, make = PANELS[k]
+        if title in self.panels or title in self.errors:
+            return
+        try:
+            panel = make()
+        except Exception as error:  # noqa: BLE001 - one broken panel must not break the page
+            self.errors[title] = f"{type(error).__name__}: {error}"
+            body = widgets.HTML(f"<p style='color:#b00020'>&#9888; This panel could not start: {html.escape(str(error))}</p>")
+        else:
+            self.panels[title] = panel
+            body = panel.widget
+        self.containers[k].children = (self.containers[k].children[0], body)
+
+    def summary(self) -> str:
+        return f"Dashboard: {len(PANELS)} tabs ({', '.join(t for t, _, _ in PANELS)}); built: {', '.join(self.panels)}"
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {
+            "text/plain": self.summary(),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
+            },
+        }
+
+
+def build_dashboard(eager: bool = False) -> Dashboard:
+    """Return the dashboard; display it as a cell's result (Voila shows it as the page)."""
+    return Dashboard(eager=eager)
+
+
+DASHBOARD_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "dashboard.ipynb"
+
+
+def voila_command(port: int = 8866, *, preheat: bool = True, pool_size: int = 2, notebook=None) -> list[str]:
+    """The one command that serves the dashboard (``make dashboard``, the tests and the benchmark use it).
+
+    Loopback only, a fixed port and no port retries (a busy port is an error, not a surprise
+    address), no browser, and Voila's safe defaults untouched (code cells stripped, tracebacks
+    hidden). ``preheat`` keeps ``pool_size`` kernels with the dashboard already built, so a
+    visitor's page is interactive in well under the 2.5 s target.
+    """
+    notebook = Path(notebook) if notebook else DASHBOARD_NOTEBOOK
+    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+               f"--Voila.port={port}", "--Voila.port_retries=0"]
+    if preheat:
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    return command
+
+
+def main(argv=None) -> None:
+    """``python -m course_lib.dashboard [--port N] [--cold]``: serve the dashboard with Voila."""
+    parser = argparse.ArgumentParser(prog="python -m course_lib.dashboard", description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--cold", action="store_true", help="no preheated kernels (slower first page)")
+    args = parser.parse_args(argv)
+    if not DASHBOARD_NOTEBOOK.exists():
+        raise SystemExit(f"The dashboard notebook is not at {DASHBOARD_NOTEBOOK}: run this from a clone of the course.")
+    command = voila_command(args.port, preheat=not args.cold)
+    print(f"Dashboard: open http://127.0.0.1:{args.port}/ in a browser (Ctrl+C stops it).", flush=True)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""The dashboard in a real browser: Voila serves it on loopback, Debian's Chromium (driven
+by Playwright) opens it. For every panel: it renders; moving a control changes the
+picture's pixels; garbage typed into a text box shows a message and the panel still works
+afterwards. The page shows no notebook source and no traceback, and Voila's safe
+defaults hide a failing cell's details.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from course_lib.dashboard import voila_command
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update"]
+PIXELS = ("img => { const c = document.createElement('canvas'); c.width = img.naturalWidth;"
+          " c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL(); }")
+CHANGED = ("([img, before]) => { if (!img.complete || !img.naturalWidth) return false;"
+           " const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;"
+           " c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL() !== before; }")
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser():
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make test`")
+    if not Path(CHROMIUM).exists():
+        message = f"Debian's Chromium is not at {CHROMIUM}: `apt-get install chromium` (.ci/run does it)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return playwright
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_voila(notebook: Path, port: int, cwd: Path = REPO) -> subprocess.Popen:
+    """Start Voila exactly as `make dashboard` does (loopback, no port retries); wait until it listens."""
+    process = subprocess.Popen(voila_command(port, notebook=notebook), cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Voila exited with code {process.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("Voila did not start listening within 60 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module (Playwright allows one sync driver at a time)."""
+    playwright = _need_browser()
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """The dashboard, served by Voila and open in a tab, interactive."""
+    port = free_port()
+    server = start_voila(REPO / "notebooks" / "dashboard.ipynb", port)
+    try:
+        tab = browser.new_page(viewport={"width": 1250, "height": 950})
+        tab.goto(f"http://127.0.0.1:{port}/", timeout=90000)
+        tab.locator("img.widget-image >> visible=true").first.wait_for(timeout=90000)
+        yield tab
+        tab.close()
+    finally:
+        stop(server)
+
+
+def open_tab(page, title: str):
+    page.locator(".lm-TabBar-tab", has_text=title).first.click()
+    image = page.locator("img.widget-image >> visible=true").first
+    image.wait_for(timeout=30000)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=30000)
+    return image
+
+
+def pixels(image) -> str:
+    return image.evaluate(PIXELS)
+
+
+def wait_until_changed(page, image, before: str, timeout: float = 15000) -> None:
+    page.wait_for_function(CHANGED, arg=[image.element_handle(), before], timeout=timeout)
+
+
+def press_slider(page, index: int, key: str, times: int = 1) -> None:
+    handle = page.locator(".noUi-handle >> visible=true").nth(index)
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+def visible_message(page, text: str):
+    return page.locator(".widget-html >> visible=true", has_text=text)
+
+
+def test_page_shows_every_tab_no_source_no_traceback(page):
+    tabs = [t.inner_text().strip() for t in page.locator(".lm-TabBar-tab").all()]
+    assert tabs == ["Transform lab", "Composition & relu", "Uncrumpling", "Gradient descent", "Momentum",
+                    "Graph stepper", "MNIST explorer"]
+    html = page.content()
+    assert "build_dashboard" not in html and "import " not in page.inner_text("body")
+    assert "Traceback" not in html
+
+
+def test_transform_lab_slider_redraws(page):
+    image = open_tab(page, "Transform lab")
+    before = pixels(image)
+    press_slider(page, 0, "ArrowRight", 6)  # rotate by 30 degrees
+    wait_until_changed(page, image, before)
+
+
+def test_transform_lab_survives_garbage_in_the_matrix(page):
+    image = open_tab(page, "Transform lab")
+    entry = page.locator(".widget-gridbox input >> visible=true").nth(1)
+    entry.fill("abc")
+    visible_message(page, "'abc' is not a number").wait_for(timeout=10000)
+    entry.fill("inf")
+    visible_message(page, "infinite value").wait_for(timeout=10000)
+    before = pixels(image)
+    entry.fill("1")  # a shear: the lab works again
+    wait_until_changed(page, image, before)
+    assert visible_message(page, "is not a number").count() == 0
+
+
+def test_composition_relu_switch_redraws(page):
+    image = open_tab(page, "Composition & relu")
+    before = pixels(image)
+    page.locator(".widget-checkbox input >> visible=true").first.check()
+    wait_until_changed(page, image, before)
+    visible_message(page, "largest gap between the two: 0.46").wait_for(timeout=10000)
+
+
+def test_uncrumpling_layer_slider_redraws(page):
+    image = open_tab(page, "Uncrumpling")
+    before = pixels(image)
+    press_slider(page, 0, "ArrowLeft", 2)
+    wait_until_changed(page, image, before)
+
+
+def test_gradient_descent_learning_rate_redraws(page):
+    image = open_tab(page, "Gradient descent")
+    before = pixels(image)
+    press_slider(page, 0, "ArrowRight", 10)
+    wait_until_changed(page, image, before)
+
+
+def test_momentum_slider_redraws(page):
+    image = open_tab(page, "Momentum")
+    before = pixels(image)
+    press_slider(page, 1, "ArrowLeft", 18)  # momentum down to 0: the purple run stops early
+    wait_until_changed(page, image, before)
+    visible_message(page, "momentum: w = 1.13: stuck in the local minimum").wait_for(timeout=10000)
+
+
+def test_graph_stepper_steps_and_survives_garbage(page):
+    image = open_tab(page, "Graph stepper")
+    before = pixels(image)
+    page.locator("button >> visible=true", has_text="next").first.click()
+    wait_until_changed(page, image, before)
+    entry = page.locator(".widget-text input >> visible=true").nth(1)  # w
+    entry.fill("three")
+    visible_message(page, "'three' is not a number").wait_for(timeout=10000)
+    before = pixels(image)
+    entry.fill("5")
+    wait_until_changed(page, image, before)
+    page.locator("button >> visible=true", has_text="all steps").first.click()
+    visible_message(page, "grad(loss, w) += grad(loss, x1) x 2 = 2").wait_for(timeout=10000)
+
+
+def test_mnist_explorer_picks_digits_and_survives_garbage(page):
+    image = open_tab(page, "MNIST explorer")
+    entry = page.locator(".widget-text input >> visible=true").first
+    entry.fill("seven")
+    visible_message(page, "'seven' is not a whole number").wait_for(timeout=10000)
+    entry.fill("123456")
+    visible_message(page, "there is no test image #123456").wait_for(timeout=10000)
+    before = pixels(image)
+    entry.fill("8")
+    wait_until_changed(page, image, before)
+    visible_message(page, "model says").wait_for(timeout=10000)
+    before = pixels(image)
+    page.locator("button >> visible=true", has_text="random digit").first.click()
+    wait_until_changed(page, image, before)
+
+
+def test_voila_defaults_hide_a_failing_cells_details(browser, tmp_path):
+    """Voila's defaults (tracebacks hidden) are what we serve with: a crash leaks nothing."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = tmp_path / "broken.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("raise ValueError('secret-detail-42')")]), notebook)
+    port = free_port()
+    server = start_voila(notebook, port, cwd=tmp_path)
+    try:
+        tab = browser.new_page()
+        tab.goto(f"http://127.0.0.1:{port}/", timeout=60000)
+        tab.wait_for_load_state("networkidle", timeout=60000)
+        html = tab.content()
+        tab.close()
+    finally:
+        stop(server)
+    assert "secret-detail-42" not in html and "Traceback" not in html
+    assert "raise ValueError" not in html  # sources stripped
+
+
+def test_dashboard_command_keeps_voila_defaults():
+    command = voila_command(8866)
+    assert "--Voila.ip=127.0.0.1" in command and "--no-browser" in command and "--Voila.port_retries=0" in command
+    assert command[-2:] == ["--preheat_kernel=True", "--pool_size=2"]
+    for unsafe in ("strip_sources", "show_tracebacks", "--debug", "0.0.0.0"):
+        assert not any(unsafe in flag for flag in command)
+    assert "python -m course_lib.dashboard" in (REPO / "Makefile").read_text()
+    project_configs = [p for p in REPO.rglob("voila.json") if ".venv" not in p.parts]
+    assert project_configs == []  # no project-level Voila config that could change the defaults
