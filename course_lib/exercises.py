@@ -4,7 +4,7 @@ Each function takes the learner's answer (left as ``...`` until answered) and re
 :class:`course_lib.checks.Feedback`. Expected values are computed from the question's
 facts, not typed in, so the exercises stay right if a question changes.
 
-Introduced in notebooks 01-05 (one group per notebook below).
+Introduced in notebooks 01-06 (one group per notebook below).
 """
 
 from __future__ import annotations
@@ -344,4 +344,48 @@ def check_tape_derivative(answer):
     return checks.check_value(
         answer, 3 * 2.0 ** 2,
         hint="x = tf.Variable(2.0); inside `with tf.GradientTape() as tape:` compute y = x**3; then tape.gradient(y, x).",
+    )
+
+
+# --- Notebook 06: the first example from scratch -------------------------------------
+
+
+def check_kernel_shape(answer, inputs: int = 512, units: int = 10):
+    """The shape of the kernel W of ``NaiveDense(inputs, units, ...)``."""
+    return checks.check_shape(
+        answer, (inputs, units),
+        hint="inputs @ W must turn (batch, inputs) into (batch, units): W has one row per input feature.",
+    )
+
+
+def check_num_batches(answer, samples: int = 60000, batch_size: int = 100):
+    """``BatchGenerator(...).num_batches`` for ``samples`` and ``batch_size``."""
+    return checks.check_value(answer, math.ceil(samples / batch_size), hint="num_batches = ceil(n / batch_size).")
+
+
+def check_sgd_update(answer, w: float = 0.5, gradient: float = 2.0, learning_rate: float = 1e-3):
+    """``w`` after one update by hand."""
+    return checks.check_value(answer, w - gradient * learning_rate, hint="w.assign(w - g * learning_rate).")
+
+
+def check_gradient_scaling(answer):
+    """By what factor do SGD's and RMSprop's steps change when every gradient is 10 times larger?"""
+    return checks.check_value(
+        answer, (10, 1),
+        hint="SGD moves by learning_rate * g; RMSprop divides g by the square root of a running average of g**2.",
+        detail="RMSprop's step size does not depend on the gradients' scale, only on their direction and consistency.",
+    )
+
+
+def check_weight_tensor_count(answer, layers: int = 3):
+    """How many weight tensors a ``NaiveSequential`` of ``layers`` ``NaiveDense`` layers holds."""
+    return checks.check_value(answer, 2 * layers, hint="each NaiveDense holds two tensors: its kernel W and its bias b.")
+
+
+def check_chance_accuracy(answer, classes: int = 10):
+    """The accuracy of guessing uniformly at random among ``classes`` balanced classes."""
+    return checks.check_value(
+        answer, 1 / classes,
+        hint="with balanced classes a random guess is right once in as many tries as there are classes.",
+        detail="Any model worth training must beat this baseline.",
     )

@@ -1,12 +1,16 @@
-"""Training helpers: short, readable progress lines for Keras's ``fit``.
+"""Training: short progress lines for Keras's ``fit`` (chapter 1) and the book's first
+example written from scratch (chapter 6): ``NaiveDense``, ``NaiveSequential``,
+``BatchGenerator``, ``one_training_step``, both ``update_weights`` variants, ``fit`` and
+``evaluate``, plus a compiled (``tf.function``) training step.
 
-Keras is imported lazily, inside the functions, so importing this module is cheap.
+Keras and TensorFlow are imported lazily, inside the functions, so importing this module is cheap.
 
-Introduced in notebook 01.
+Introduced in notebooks 01 and 06.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
 
@@ -37,3 +41,151 @@ def epoch_logger(print_fn=print):
             print_fn(f"epoch {epoch + 1}/{self.params.get('epochs', '?')}  {metrics}  ({seconds:.1f} s)")
 
     return EpochLogger()
+
+
+# --- chapter 6: the first example, from scratch ----------------------------------------------
+# TensorFlow is imported inside each function or constructor, never at module import.
+
+
+def _tf():
+    from course_lib.backend import quiet_tensorflow_logs
+
+    quiet_tensorflow_logs()
+    import tensorflow as tf
+
+    return tf
+
+
+class NaiveDense:
+    """A Dense layer written out: ``activation(matmul(inputs, W) + b)``.
+
+    ``W`` starts uniform in [0, 0.1), ``b`` at zeros, as in the book's first example.
+    """
+
+    def __init__(self, input_size: int, output_size: int, activation):
+        tf = _tf()
+        if input_size < 1 or output_size < 1:
+            raise ValueError(f"layer sizes must be at least 1; got {input_size} -> {output_size}.")
+        self.W = tf.Variable(tf.random.uniform((input_size, output_size), minval=0, maxval=1e-1))
+        self.b = tf.Variable(tf.zeros((output_size,)))
+        self.activation = activation
+
+    def __call__(self, inputs):
+        import tensorflow as tf  # already loaded by __init__; a plain import keeps tf.function tracing clean
+
+        if inputs.shape[-1] != self.W.shape[0]:
+            raise ValueError(f"NaiveDense expects inputs with {self.W.shape[0]} features; got shape {tuple(inputs.shape)}.")
+        return self.activation(tf.matmul(inputs, self.W) + self.b)
+
+    @property
+    def weights(self) -> list:
+        return [self.W, self.b]
+
+
+class NaiveSequential:
+    """Chain layers; collect their weights."""
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    def __call__(self, inputs):
+        x = inputs
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    @property
+    def weights(self) -> list:
+        return [w for layer in self.layers for w in layer.weights]
+
+
+class BatchGenerator:
+    """Hand out ``(images, labels)`` batches in order: ``num_batches = ceil(n / batch_size)``."""
+
+    def __init__(self, images, labels, batch_size: int = 128):
+        if len(images) != len(labels):
+            raise ValueError(f"got {len(images)} images but {len(labels)} labels.")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a whole number of at least 1; got {batch_size!r}.")
+        self.index = 0
+        self.images, self.labels, self.batch_size = images, labels, batch_size
+        self.num_batches = math.ceil(len(images) / batch_size)
+
+    def next(self):
+        images = self.images[self.index: self.index + self.batch_size]
+        labels = self.labels[self.index: self.index + self.batch_size]
+        self.index += self.batch_size
+        return images, labels
+
+
+def update_weights(gradients, weights, learning_rate: float = 1e-3) -> None:
+    """Plain gradient descent, by hand: ``w <- w - learning_rate * g`` for every weight."""
+    for g, w in zip(gradients, weights):
+        w.assign_sub(g * learning_rate)
+
+
+def optimizer_update(optimizer):
+    """Return an ``update(gradients, weights)`` that lets a Keras optimizer move the weights."""
+
+    def update(gradients, weights):
+        optimizer.apply_gradients(zip(gradients, weights))
+
+    return update
+
+
+def one_training_step(model, images_batch, labels_batch, update=update_weights):
+    """Forward pass, mean sparse categorical crossentropy, tape gradient, update. Returns the loss."""
+    import tensorflow as tf  # already loaded by the model; a plain import keeps tf.function tracing clean
+
+    with tf.GradientTape() as tape:
+        predictions = model(images_batch)
+        per_sample = tf.keras.losses.sparse_categorical_crossentropy(labels_batch, predictions)
+        average_loss = tf.reduce_mean(per_sample)
+    gradients = tape.gradient(average_loss, model.weights)
+    update(gradients, model.weights)
+    return average_loss
+
+
+def compiled_training_step(update=update_weights):
+    """Return ``make(model)``, which gives :func:`one_training_step` for ``model`` compiled with
+    ``tf.function``: the same maths, run as one TensorFlow graph instead of op by op."""
+    tf = _tf()
+
+    def make(model):
+        @tf.function(reduce_retracing=True)
+        def compiled(images_batch, labels_batch):
+            return one_training_step(model, images_batch, labels_batch, update)
+
+        return compiled
+
+    return make
+
+
+def fit(model, images, labels, *, epochs: int = 10, batch_size: int = 128, update=update_weights,
+        compiled: bool = False, print_every: int = 100, print_fn=print) -> list[float]:
+    """Train for ``epochs`` over ``images``; print the loss every ``print_every`` batches.
+
+    Returns the loss of every step. ``compiled=True`` runs each step as one TensorFlow graph.
+    """
+    tf = _tf()
+    step = compiled_training_step(update)(model) if compiled else (
+        lambda x, y: one_training_step(model, x, y, update))
+    losses = []
+    for epoch in range(epochs):
+        batches = BatchGenerator(images, labels, batch_size)
+        for batch_counter in range(batches.num_batches):
+            images_batch, labels_batch = batches.next()
+            loss = float(step(tf.constant(images_batch), tf.constant(labels_batch)))
+            losses.append(loss)
+            if print_every and batch_counter % print_every == 0:
+                print_fn(f"epoch {epoch + 1}, batch {batch_counter:>3}: loss {loss:.2f}")
+    return losses
+
+
+def evaluate(model, images, labels, batch_size: int = 1000) -> float:
+    """Accuracy of the model: share of images whose argmax prediction is the label."""
+    import numpy as np
+
+    predicted = np.concatenate([np.asarray(model(images[i:i + batch_size])).argmax(axis=1)
+                                for i in range(0, len(images), batch_size)])
+    return float(np.mean(predicted == np.asarray(labels)))

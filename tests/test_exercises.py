@@ -65,6 +65,12 @@ RIGHT_AND_WRONG = [
     (exercises.check_chain_rule, 24, 8),
     (exercises.check_backward_pass, (-2, -1), (2, 1)),
     (exercises.check_tape_derivative, 12.0, 8.0),
+    (exercises.check_kernel_shape, (512, 10), (10, 512)),
+    (exercises.check_num_batches, 600, 601),
+    (exercises.check_sgd_update, 0.498, 0.502),
+    (exercises.check_gradient_scaling, (10, 1), (10, 10)),
+    (exercises.check_weight_tensor_count, 6, 3),
+    (exercises.check_chance_accuracy, 0.1, 0.5),
 ]
 
 
