@@ -35,8 +35,9 @@ from course_lib.backend import describe_device, import_keras, keras_backend_name
 from course_lib.data import load_mnist  # noqa: E402
 from course_lib.timing import compare_speed  # noqa: E402
 
+from course_lib.training import FAST_FIT_SETTINGS as TUNED  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
-TUNED = dict(jit_compile=True, steps_per_execution=469)
 
 
 def mnist(samples: int):

@@ -21,3 +21,11 @@ def test_one_line_per_epoch():
     assert len(lines) == 3 and len(logger.epoch_seconds) == 3
     assert lines[0].startswith("epoch 1/3  ")
     assert "loss " in lines[2] and "accuracy " in lines[2] and lines[2].endswith(" s)")
+
+
+def test_fit_settings_speed_up_only_where_a_gpu_is():
+    from course_lib.training import FAST_FIT_SETTINGS, fit_settings
+
+    assert fit_settings(gpus=[]) == {}
+    assert fit_settings(gpus=["NVIDIA H100"]) == FAST_FIT_SETTINGS == {"jit_compile": True, "steps_per_execution": 469}
+    assert fit_settings(gpus=["x"]) is not FAST_FIT_SETTINGS  # a copy: callers may change it
