@@ -21,7 +21,6 @@ import platform
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import matplotlib.pyplot as plt
 
-from course_lib.graph import OPERATIONS, Edge, Graph, Step
+from course_lib.graph import OPERATIONS, Graph, Step
 
 KIND_COLOURS = {"constant": "#e0e0e0", "variable": "#c7e9c0", "operation": "#c6dbef"}
 FOCUS_COLOUR = "#d62728"

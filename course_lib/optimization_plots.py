@@ -8,8 +8,6 @@ Introduced in notebook 05.
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 

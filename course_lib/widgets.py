@@ -27,10 +27,17 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from course_lib import geometry
+from course_lib import data, geometry, mnist_model
+from course_lib import graph as graph_module
+from course_lib.geometry import parse_number
 from course_lib.geometry_plots import (
-    ORIGINAL_STYLE, draw_decision_line, draw_layer, draw_shape, draw_vectors, format_matrix,
+    ORIGINAL_STYLE, draw_composition, draw_decision_line, draw_layer, draw_shape, draw_vectors, format_matrix,
     format_vector, frame, layer_titles, move_shape, move_vectors,
+)
+from course_lib.graph_plots import draw_graph
+from course_lib.optimization_plots import (
+    CURVES, descent_runs, describe_slope, draw_derivative, draw_descent_1d, draw_descent_2d, draw_momentum,
+    momentum_runs, verdict, where_it_ended,
 )
 
 SLIDER_STYLE = {"description_width": "110px"}
@@ -208,7 +215,7 @@ class TransformLab(Panel):
 
     def code_line(self) -> str:
         """The NumPy code of the current map, for one point ``x`` of shape (2,)."""
-        body = f"W @ x + b"
+        body = "W @ x + b"
         line = f"y = np.maximum({body}, 0)" if self.use_relu.value else f"y = {body}"
         return f"W = np.array({format_matrix(self.W)})\nb = np.array({format_vector(self.b)})\n{line}"
 
@@ -364,7 +371,6 @@ class DerivativeExplorer(Panel):
     title = "Derivative as slope"
 
     def __init__(self, curve: str = "cos(x)", p: float = 1.0):
-        from course_lib.optimization_plots import CURVES
 
         super().__init__()
         self.curve = widgets.Dropdown(options=list(CURVES), value=curve, description="f(x) =",
@@ -379,12 +385,10 @@ class DerivativeExplorer(Panel):
 
     @property
     def slope(self) -> float:
-        from course_lib.optimization_plots import CURVES
 
         return float(CURVES[self.curve.value][1](self.p.value))
 
     def update(self, change=None) -> None:
-        from course_lib.optimization_plots import describe_slope, draw_derivative
 
         self.view.ax.clear()
         draw_derivative(self.view.ax, self.curve.value, self.p.value)
@@ -417,7 +421,6 @@ class DescentSandbox(Panel):
         self.update()
 
     def update(self, change=None) -> None:
-        from course_lib.optimization_plots import descent_runs, draw_descent_1d, draw_descent_2d, verdict
 
         try:
             self.runs = descent_runs(self.learning_rate.value, self.steps.value)
@@ -462,7 +465,6 @@ class MomentumSandbox(Panel):
         self.update()
 
     def update(self, change=None) -> None:
-        from course_lib.optimization_plots import draw_momentum, momentum_runs, where_it_ended
 
         self.plain, self.moving = momentum_runs(self.learning_rate.value, self.momentum.value, self.start.value)
         self.view.ax.clear()
@@ -473,7 +475,6 @@ class MomentumSandbox(Panel):
         self.view.refresh()
 
     def summary(self) -> str:
-        from course_lib.optimization_plots import where_it_ended
 
         return (f"MomentumSandbox: learning rate {self.learning_rate.value:.3f}, momentum {self.momentum.value:.2f}; "
                 f"plain {where_it_ended(self.plain)}; momentum {where_it_ended(self.moving)}")
@@ -510,7 +511,6 @@ class GraphStepper(Panel):
         self._new_example()
 
     def _build(self):
-        from course_lib import graph as graph_module
 
         kind = self.EXAMPLES[self.example.value]
         return graph_module.curriculum_example() if kind == "curriculum" else graph_module.two_paths_example()
@@ -528,7 +528,6 @@ class GraphStepper(Panel):
         self._inputs_changed()
 
     def _inputs_changed(self, change=None) -> None:
-        from course_lib.geometry import parse_number
 
         try:
             values = {name: parse_number(entry.value, name) for name, entry in self.entries.items()}
@@ -543,7 +542,6 @@ class GraphStepper(Panel):
 
     def go(self, position: int) -> None:
         """Show step ``position`` (clamped to the first and last step)."""
-        from course_lib.graph_plots import draw_graph
 
         self.position = max(0, min(position, len(self.steps) - 1))
         step = self.steps[self.position]
@@ -593,7 +591,6 @@ class CompositionPanel(Panel):
         return W1, b1, geometry.rotation_matrix(self.angle.value), np.array([0.5, 0.0])
 
     def update(self, change=None) -> None:
-        from course_lib.geometry_plots import draw_composition
 
         W1, b1, W2, b2 = self.layers()
         W, b = geometry.compose_affine(W1, b1, W2, b2)
@@ -617,7 +614,6 @@ class MnistExplorer(Panel):
 
     def __init__(self, test_images=None, test_labels=None, index: int = 0):
         super().__init__()
-        from course_lib import data, mnist_model
 
         self.index = widgets.Text(value=str(index), description="test image #", style=SLIDER_STYLE,
                                   layout=widgets.Layout(width="220px"))
@@ -651,7 +647,6 @@ class MnistExplorer(Panel):
             self.index.value = str(int(self._rng.integers(len(self.images))))
 
     def update(self, change=None) -> None:
-        from course_lib import mnist_model
 
         if self.unavailable:
             self._show_error(self.unavailable)

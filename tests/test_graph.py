@@ -3,7 +3,6 @@ gradients equal to finite differences and to tf.GradientTape on random graphs.""
 
 import math
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
