@@ -371,7 +371,6 @@ class DerivativeExplorer(Panel):
     title = "Derivative as slope"
 
     def __init__(self, curve: str = "cos(x)", p: float = 1.0):
-
         super().__init__()
         self.curve = widgets.Dropdown(options=list(CURVES), value=curve, description="f(x) =",
                                       style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
@@ -385,11 +384,9 @@ class DerivativeExplorer(Panel):
 
     @property
     def slope(self) -> float:
-
         return float(CURVES[self.curve.value][1](self.p.value))
 
     def update(self, change=None) -> None:
-
         self.view.ax.clear()
         draw_derivative(self.view.ax, self.curve.value, self.p.value)
         self.text.value = f"<p style='max-width:300px'>slope a = {self.slope:.2f}: {html.escape(describe_slope(self.slope))}</p>"
@@ -421,7 +418,6 @@ class DescentSandbox(Panel):
         self.update()
 
     def update(self, change=None) -> None:
-
         try:
             self.runs = descent_runs(self.learning_rate.value, self.steps.value)
         except ValueError as error:  # sliders keep values legal; this is a safety net
@@ -465,7 +461,6 @@ class MomentumSandbox(Panel):
         self.update()
 
     def update(self, change=None) -> None:
-
         self.plain, self.moving = momentum_runs(self.learning_rate.value, self.momentum.value, self.start.value)
         self.view.ax.clear()
         draw_momentum(self.view.ax, self.plain, self.moving)
@@ -475,7 +470,6 @@ class MomentumSandbox(Panel):
         self.view.refresh()
 
     def summary(self) -> str:
-
         return (f"MomentumSandbox: learning rate {self.learning_rate.value:.3f}, momentum {self.momentum.value:.2f}; "
                 f"plain {where_it_ended(self.plain)}; momentum {where_it_ended(self.moving)}")
 
@@ -511,7 +505,6 @@ class GraphStepper(Panel):
         self._new_example()
 
     def _build(self):
-
         kind = self.EXAMPLES[self.example.value]
         return graph_module.curriculum_example() if kind == "curriculum" else graph_module.two_paths_example()
 
@@ -528,7 +521,6 @@ class GraphStepper(Panel):
         self._inputs_changed()
 
     def _inputs_changed(self, change=None) -> None:
-
         try:
             values = {name: parse_number(entry.value, name) for name, entry in self.entries.items()}
         except ValueError as error:
@@ -542,7 +534,6 @@ class GraphStepper(Panel):
 
     def go(self, position: int) -> None:
         """Show step ``position`` (clamped to the first and last step)."""
-
         self.position = max(0, min(position, len(self.steps) - 1))
         step = self.steps[self.position]
         draw_graph(self.view.ax, self.graph, step)
@@ -591,7 +582,6 @@ class CompositionPanel(Panel):
         return W1, b1, geometry.rotation_matrix(self.angle.value), np.array([0.5, 0.0])
 
     def update(self, change=None) -> None:
-
         W1, b1, W2, b2 = self.layers()
         W, b = geometry.compose_affine(W1, b1, W2, b2)
         self.view.ax.clear()
@@ -647,7 +637,6 @@ class MnistExplorer(Panel):
             self.index.value = str(int(self._rng.integers(len(self.images))))
 
     def update(self, change=None) -> None:
-
         if self.unavailable:
             self._show_error(self.unavailable)
             self.random_button.disabled = True
