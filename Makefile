@@ -3,6 +3,9 @@
 #   make test       set up .venv with the test tools and run the whole suite, offline
 # and for learners and maintainers:
 #   make lab        set up .venv and open the chapter notebooks in JupyterLab
+#                   (make lab LAB_DIR=assignments/release for the assignments)
+# and for instructors (README "Assignments"; all offline once `make grader` has run):
+#   make student-versions | collect | autograde | feedback | grades   ASSIGNMENT=a1_tensors
 # Everything installs into .venv from the pinned requirements/ files; nothing global.
 
 PYTHON ?= python3
@@ -10,6 +13,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
 DASHBOARD_PORT ?= 8866
+LAB_DIR ?= notebooks
 
 # Keep TensorFlow's C++ start-up chatter out of notebooks and test logs.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
@@ -23,7 +27,8 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: dashboard lab test unit notebooks check-env mnist chromium clean
+.PHONY: dashboard lab test unit notebooks check-env mnist chromium clean \
+	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
 # preheated kernels; the exact command is course_lib.dashboard.voila_command.
@@ -33,7 +38,7 @@ dashboard: $(VENV)/.base-installed
 
 lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
 
 test: $(VENV)/.test-installed mnist chromium
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
@@ -77,9 +82,56 @@ $(VENV)/.base-installed: $(BIN)/python requirements/base.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements/base.txt -e .
 	@touch $@
 
-$(VENV)/.test-installed: $(VENV)/.base-installed requirements/test.txt
+$(VENV)/.test-installed: $(VENV)/.base-installed requirements/test.txt requirements/grader.txt
 	$(BIN)/python -m pip install --quiet -r requirements/test.txt
+	@touch $@ $(VENV)/.grader-installed
+
+$(VENV)/.grader-installed: $(VENV)/.base-installed requirements/grader.txt
+	$(BIN)/python -m pip install --quiet -r requirements/grader.txt
 	@touch $@
+
+# --- Assignments (nbgrader) -----------------------------------------------------------
+# COURSE is the nbgrader course folder; every nbgrader command runs inside it, so it reads
+# COURSE/nbgrader_config.py and keeps COURSE/gradebook.db. GRADER_FLAGS passes extra
+# nbgrader options (e.g. --Execute.timeout=20).
+COURSE ?= assignments
+ASSIGNMENT ?=
+GRADER_FLAGS ?=
+ASSIGNMENTS = $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(COURSE)/source/*/*.ipynb)))))
+NBGRADER = cd "$(abspath $(COURSE))" && PATH="$(abspath $(BIN)):$$PATH" nbgrader
+COURSE_PYTHON = $(abspath $(BIN))/python -m course_lib.grading
+need-assignment = @test -n "$(ASSIGNMENT)" -a -d "$(COURSE)/source/$(ASSIGNMENT)" || { \
+	echo "Name the assignment: make $@ ASSIGNMENT=<name>, one of: $(ASSIGNMENTS)"; exit 2; }
+
+grader: $(VENV)/.grader-installed
+
+# Student versions: release/<assignment>/ without solutions or hidden tests (then checked).
+student-versions: $(VENV)/.grader-installed
+	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force --log-level=WARN || exit 1; done
+	$(COURSE_PYTHON) check-release --course $(COURSE)
+
+# Collect: downloaded/<assignment>/archive/*.ipynb or *.zip -> submitted/<student>/<assignment>/.
+collect: $(VENV)/.grader-installed
+	$(need-assignment)
+	$(NBGRADER) zip_collect $(ASSIGNMENT) --force --log-level=WARN
+
+# Autograde every collected submission, then write reports/<assignment>.md and .csv.
+autograde: $(VENV)/.grader-installed
+	$(need-assignment)
+	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN $(GRADER_FLAGS); status=$$?; \
+	$(COURSE_PYTHON) report $(ASSIGNMENT) --course $(COURSE) || exit $$?; \
+	if [ $$status -ne 0 ]; then echo "nbgrader could not run some submissions: see the report and the log above."; fi; \
+	exit $$status
+
+# One HTML page per learner, in feedback/<student>/<assignment>/.
+feedback: $(VENV)/.grader-installed
+	$(need-assignment)
+	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN
+
+# Every learner's score on every assignment, as grades.csv in the course folder.
+grades: $(VENV)/.grader-installed
+	$(NBGRADER) export --to grades.csv --log-level=WARN
+	@echo "Grades written to $(COURSE)/grades.csv"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis course_lib.egg-info

@@ -51,6 +51,16 @@ def unanswered(hint: str = "") -> Feedback:
                     + (f"\nHint: {hint}" if hint else ""))
 
 
+def not_written(hint: str = "") -> Feedback:
+    """Return the feedback for a function whose body still raises ``NotImplementedError``.
+
+    That is how an assignment hands out a function to write (``# YOUR CODE HERE``).
+    """
+    return Feedback(False, "Not answered yet: write your code where it says `# YOUR CODE HERE`, delete the "
+                    "`raise NotImplementedError()` line, and run the cell again."
+                    + (f"\nHint: {hint}" if hint else ""))
+
+
 def check_value(answer, expected, *, hint: str = "", detail: str = "") -> Feedback:
     """Check a plain value (number, tuple, string) for equality with ``expected``.
 
@@ -114,25 +124,106 @@ def check_function(
 ) -> Feedback:
     """Check a learner's function against a reference on several argument tuples.
 
-    Reports the first case that differs or raises, with its arguments' shapes.
+    Reports the first case that differs or raises, with its arguments (arrays by shape).
     """
     if function is PLACEHOLDER or function is None:
         return unanswered(hint)
     if not callable(function):
         return not_yet(f"{function!r} is not a function.", hint)
     for args in cases:
-        shapes = ", ".join(str(np.shape(a)) for a in args)
+        described = ", ".join(_describe(a) for a in args)
         try:
-            got = function(*args)
+            got = function(*_copies(args))
+        except NotImplementedError:
+            return not_written(hint)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
-            return not_yet(f"with inputs of shapes {shapes} it raised {type(error).__name__}: {error}", hint)
+            return not_yet(f"with {described} it raised {type(error).__name__}: {error}", hint)
         if got is None:
             return not_yet("your function returned None: write its body and `return` the result.", hint)
-        want = reference(*args)
+        want = reference(*_copies(args))
         outcome = check_array(got, want, rtol=rtol)
         if not outcome:
-            return not_yet(f"with inputs of shapes {shapes}: {outcome.message.removeprefix('Not yet: ')}", hint)
+            return not_yet(f"with {described}: {outcome.message.removeprefix('Not yet: ')}", hint)
     return correct(detail)
+
+
+def check_raises(function, cases: Iterable[tuple], error: type[Exception] = ValueError, *,
+                 hint: str = "", detail: str = "") -> Feedback:
+    """Check that ``function`` refuses every argument tuple in ``cases`` with ``error``.
+
+    A clear error on bad input is part of an answer: this is how a question checks it.
+    """
+    if function is PLACEHOLDER or function is None:
+        return unanswered(hint)
+    if not callable(function):
+        return not_yet(f"{function!r} is not a function.", hint)
+    for args in cases:
+        described = ", ".join(_describe(a) for a in args)
+        try:
+            got = function(*_copies(args))
+        except NotImplementedError:
+            return not_written(hint)
+        except error:
+            continue
+        except Exception as other:  # noqa: BLE001 - the learner's code may raise anything
+            return not_yet(f"with {described} it raised {type(other).__name__}: {other}; "
+                           f"expected a {error.__name__} with a message.", hint)
+        return not_yet(f"with {described} it returned {_short(got)} instead of raising a {error.__name__}.", hint)
+    return correct(detail)
+
+
+def check_cases(function, cases: Iterable[tuple], expected: Callable, *, hint: str = "",
+                detail: str = "") -> Feedback:
+    """Check a function whose results are plain values (numbers, tuples, strings).
+
+    ``expected(*args)`` gives the right result for each argument tuple; results compare
+    as in :func:`check_value`. Reports the first case that differs or raises.
+    """
+    if function is PLACEHOLDER or function is None:
+        return unanswered(hint)
+    if not callable(function):
+        return not_yet(f"{function!r} is not a function.", hint)
+    for args in cases:
+        described = ", ".join(_describe(a) for a in args)
+        try:
+            got = function(*_copies(args))
+        except NotImplementedError:
+            return not_written(hint)
+        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+            return not_yet(f"with {described} it raised {type(error).__name__}: {error}", hint)
+        if got is None:
+            return not_yet("your function returned None: write its body and `return` the result.", hint)
+        want = expected(*args)
+        if not _equal(got, want):
+            return not_yet(f"with {described} it returned {_short(got)}; expected {_short(want)}.", hint)
+    return correct(detail)
+
+
+def require(feedback: Feedback) -> Feedback:
+    """Turn a failing :class:`Feedback` into an ``AssertionError`` with its message.
+
+    Graded test cells use it: a check that passes is silent there, one that fails stops
+    the cell with the same kind message the learner saw.
+    """
+    if not feedback:
+        raise AssertionError(feedback.message)
+    return feedback
+
+
+def _copies(args: tuple) -> tuple:
+    """Copy array arguments, so a function that changes its input cannot spoil later cases."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _describe(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return _short(value)
+
+
+def _short(value, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _equal(answer, expected) -> bool:
