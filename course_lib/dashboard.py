@@ -33,6 +33,12 @@ def _uncrumpling():
     return UncrumplingView(run, points, labels)
 
 
+def _quiz():
+    from course_lib.quiz import Quiz
+
+    return Quiz()
+
+
 def _panel(name):
     def make():
         from course_lib import widgets as panels
@@ -78,6 +84,11 @@ PANELS = [
      "A small network (784 -> 64 -> 10) trained on handwritten digits. Pick a test image: the bars are the "
      "model's ten probabilities, its answer is the tallest. Look for the digits it gets wrong.",
      _panel("MnistExplorer")),
+    ("Check yourself",
+     "Eleven quick questions, one per idea of the chapter, in the order of the graded assignments: type a "
+     "shape, a number or a matrix and press Check. A right answer turns green; otherwise the hint says what "
+     "to look at. Answers are read as values, never run, so nothing typed here can break the page.",
+     _quiz),
 ]
 
 

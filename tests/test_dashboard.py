@@ -15,7 +15,7 @@ def test_tabs_titles_and_explanations():
     board = dashboard.build_dashboard()
     titles = [board.tabs.get_title(k) for k in range(len(dashboard.PANELS))]
     assert titles == ["Transform lab", "Composition & relu", "Uncrumpling", "Gradient descent", "Momentum",
-                      "Graph stepper", "MNIST explorer"]
+                      "Graph stepper", "MNIST explorer", "Check yourself"]
     for container, (_, text, _) in zip(board.containers, dashboard.PANELS):
         assert len(text) > 150 and container.children[0].value.startswith("<p")  # one paragraph for the room
 
@@ -42,9 +42,9 @@ def test_a_failing_panel_shows_a_message_in_its_tab_only(monkeypatch):
 def test_every_panel_builds_and_the_summary_says_so(mnist_path, monkeypatch):
     monkeypatch.setenv("COURSE_MNIST_PATH", str(mnist_path))
     board = dashboard.build_dashboard(eager=True)
-    assert board.errors == {} and len(board.panels) == 7
+    assert board.errors == {} and len(board.panels) == 8
     bundle = board._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("Dashboard: 7 tabs (Transform lab")
+    assert bundle["text/plain"].startswith("Dashboard: 8 tabs (Transform lab")
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == board.widget.model_id
 
 

@@ -125,7 +125,7 @@ def visible_message(page, text: str):
 def test_page_shows_every_tab_no_source_no_traceback(page):
     tabs = [t.inner_text().strip() for t in page.locator(".lm-TabBar-tab").all()]
     assert tabs == ["Transform lab", "Composition & relu", "Uncrumpling", "Gradient descent", "Momentum",
-                    "Graph stepper", "MNIST explorer"]
+                    "Graph stepper", "MNIST explorer", "Check yourself"]
     html = page.content()
     assert "build_dashboard" not in html and "import " not in page.inner_text("body")
     assert "Traceback" not in html
@@ -242,3 +242,22 @@ def test_dashboard_command_keeps_voila_defaults():
     assert "python -m course_lib.dashboard" in (REPO / "Makefile").read_text()
     project_configs = [p for p in REPO.rglob("voila.json") if ".venv" not in p.parts]
     assert project_configs == []  # no project-level Voila config that could change the defaults
+
+
+def test_quiz_answers_instantly_and_survives_garbage(page):
+    page.locator(".lm-TabBar-tab", has_text="Check yourself").first.click()
+    visible_message(page, "0 of 11 right so far").wait_for(timeout=30000)
+    boxes = page.locator(".widget-text input >> visible=true")
+    assert boxes.count() == 11
+    first = boxes.nth(0)
+    first.fill("seven")
+    first.press("Enter")
+    visible_message(page, "could not read 'seven'").wait_for(timeout=10000)
+    first.fill("(1, (60000,), 'uint8')")
+    page.locator("button >> visible=true", has_text="Check").first.click()
+    visible_message(page, "Correct!").wait_for(timeout=10000)
+    visible_message(page, "1 of 11 right so far").wait_for(timeout=10000)
+    shape = boxes.nth(5)
+    shape.fill("(2, 3, 4, 5, 6)")
+    shape.press("Enter")
+    visible_message(page, "Hint: the last axis of x meets the first axis of y").wait_for(timeout=10000)

@@ -33,10 +33,18 @@ def test_binder_and_conda_pin_exactly_what_the_tests_run_on():
     assert pins(environment_yml_pip_section()) == base
 
 
-def test_test_requirements_build_on_the_base_set():
+def test_test_requirements_build_on_the_grader_and_base_sets():
     test = read("requirements/test.txt")
-    assert "-r base.txt" in [line.strip() for line in test]
+    assert "-r grader.txt" in [line.strip() for line in test]
     assert {p.split("==")[0] for p in pins(test)} >= {"pytest", "nbval", "hypothesis"}
+    grader = read("requirements/grader.txt")
+    assert "-r base.txt" in [line.strip() for line in grader]
+    assert [p.split("==")[0] for p in pins(grader)] == ["nbgrader"]
+
+
+def test_learners_never_install_the_grader():
+    for learner_file in (read("requirements/base.txt"), read("binder/requirements.txt"), environment_yml_pip_section()):
+        assert not any("nbgrader" in line for line in learner_file)
 
 
 def test_same_python_everywhere():
