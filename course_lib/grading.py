@@ -11,7 +11,8 @@ The assignments are graded with nbgrader (see the README's "Assignments" section
   notebook and the feedback page);
 - :func:`question_results` and :func:`write_report`: one row per learner and question
   with the points and a plain-words result ("passed", "failed: ...", "timed out ...",
-  "test cell deleted in the submission; restored and run"), as CSV and Markdown;
+  "test cell deleted in the submission; restored and run"), as CSV and Markdown, with
+  submissions that patch library code at run time flagged for a person to check;
 - :func:`find_leaks`: lines of solutions or hidden tests that reached a student version.
 
 Command line (run from the repository root; the Makefile's grading targets call it)::
@@ -291,7 +292,39 @@ def _describe_result(grade_id, score, max_score, release, submitted, graded) -> 
         outcome = f"failed: {test_error}"
         if answer_error:
             outcome += f" (the answer cell itself stopped with {answer_error})"
+    tampering = find_tampering(submitted)
+    if tampering:
+        notes.append(f"the notebook changes library code at run time ({tampering[0]!r}), which can fool tests; "
+                     "check these points by hand")
     return "; ".join([outcome] + notes)
+
+
+#: Code that rebinds library functions or reaches into the interpreter: legitimate answers
+#: never need it, and it can make tests pass that should not (they run in the same kernel).
+TAMPERING = [
+    re.compile(r"^\s*(?:np|numpy|tf|tensorflow|course_lib|check|checks|assignment_checks|builtins)(?:\.\w+)+\s*=[^=]",
+               re.M),
+    re.compile(r"\bsetattr\s*\("),
+    re.compile(r"__builtins__|\bimport\s+builtins\b|\bfrom\s+builtins\b"),
+    re.compile(r"\bsys\.modules\s*\[[^\]]*\]\s*=[^=]|\bdel\s+sys\.modules|\bsys\.modules\.(?:pop|update|clear)\b"),
+]
+
+
+def find_tampering(nb) -> list[str]:
+    """Return the lines of ``nb``'s own code that patch library code at run time.
+
+    Test cells and other locked cells are skipped: the grader replaces them with the
+    instructor's versions anyway.
+    """
+    found = []
+    for cell in (nb.cells if nb is not None else []):
+        meta = _nbgrader_meta(cell)
+        if cell.cell_type != "code" or meta.get("grade") or meta.get("locked"):
+            continue
+        for line in cell.source.splitlines():
+            if any(pattern.search(line) for pattern in TAMPERING):
+                found.append(line.strip())
+    return found
 
 
 def _points(value: float) -> str:

@@ -162,6 +162,24 @@ HOSTILE = [
     ),
 ]
 
+#: Leaves the tests alone but patches what they use, at run time, in its own kernel. Tests
+#: cannot defend against that (they share the kernel); the report must flag it for a person.
+PATCHER = Submission(
+    "patcher",
+    answers={
+        "q1_tensor_facts": SOLUTION,
+        "q3_get_batch": ("def get_batch(samples, batch_size, n):\n    return samples\n\n"
+                         "import course_lib.checks\n"
+                         "course_lib.checks.require = lambda feedback: feedback\n"
+                         "np.array_equal = lambda *args, **kwargs: True\n"),
+    },
+    expected={"q1_tensor_facts_tests": 1, "q2_centre_crop_tests": 0, "q3_get_batch_tests": 1,
+              "q4_count_batches_tests": 0},
+    results={"q3_get_batch_tests": ["passed", "changes library code at run time", "check these points by hand"],
+             "q1_tensor_facts_tests": ["passed", "check these points by hand"]},
+)
+HOSTILE.append(PATCHER)
+
 #: Deletes every answer, check and test cell: the grader must restore the test cells
 #: (nbgrader 0.9 alone stops with a KeyError here) and give zero, not crash.
 VANDAL = Submission(

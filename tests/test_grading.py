@@ -107,3 +107,18 @@ def _graded(grade_id, source):
     cell = new_code_cell(source)
     cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "points": 1}
     return cell
+
+
+def test_find_tampering_flags_run_time_patches_but_not_ordinary_code():
+    ordinary = new_code_cell("import numpy as np\nx = np.zeros(3)\nx[0] = 1\nresult = np.maximum(x, 0)\n"
+                             "if np.array_equal(x, result) == True:\n    pass")
+    patched = new_code_cell("np.array_equal = lambda *a: True\nsetattr(np, 'allclose', print)\n"
+                            "import builtins\nsys.modules['numpy'] = None")
+    test_cell = _graded("t1", "np.array_equal = 1  # a test cell may do what it likes")
+    locked = new_code_cell("np.pi = 3")
+    locked.metadata["nbgrader"] = {"locked": True, "grade_id": "setup"}
+    assert grading.find_tampering(new_notebook(cells=[ordinary, test_cell, locked])) == []
+    assert grading.find_tampering(new_notebook(cells=[patched])) == [
+        "np.array_equal = lambda *a: True", "setattr(np, 'allclose', print)", "import builtins",
+        "sys.modules['numpy'] = None"]
+    assert grading.find_tampering(None) == []
