@@ -108,18 +108,20 @@ grader: $(VENV)/.grader-installed
 # Student versions: release/<assignment>/ without solutions or hidden tests (then checked).
 student-versions: $(VENV)/.grader-installed
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force --log-level=WARN || exit 1; done
-	$(COURSE_PYTHON) check-release --course $(COURSE)
+	$(COURSE_PYTHON) check-release --course "$(abspath $(COURSE))"
 
 # Collect: downloaded/<assignment>/archive/*.ipynb or *.zip -> submitted/<student>/<assignment>/.
 collect: $(VENV)/.grader-installed
 	$(need-assignment)
 	$(NBGRADER) zip_collect $(ASSIGNMENT) --force --log-level=WARN
 
-# Autograde every collected submission, then write reports/<assignment>.md and .csv.
+# Autograde every collected submission, then write reports/<assignment>.md and .csv. nbgrader
+# logs errors only: its warnings (one per test cell with hidden tests, restored cells) are
+# all said more plainly, per learner and question, in the report.
 autograde: $(VENV)/.grader-installed
 	$(need-assignment)
-	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN $(GRADER_FLAGS); status=$$?; \
-	$(COURSE_PYTHON) report $(ASSIGNMENT) --course $(COURSE) || exit $$?; \
+	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=ERROR $(GRADER_FLAGS); status=$$?; \
+	$(COURSE_PYTHON) report $(ASSIGNMENT) --course "$(abspath $(COURSE))" || exit $$?; \
 	if [ $$status -ne 0 ]; then echo "nbgrader could not run some submissions: see the report and the log above."; fi; \
 	exit $$status
 

@@ -10,6 +10,7 @@ loops forever, deletes or edits test cells, prints enormous output, kills its ke
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -99,7 +100,9 @@ def course(tmp_path_factory):
     root.mkdir()
     shutil.copytree(COURSE / "source", root / "source")
     shutil.copy(COURSE / "nbgrader_config.py", root)
-    runs = {"student-versions": make("student-versions", f"COURSE={root}")}
+    # COURSE is given relative to the repository, as an instructor's `COURSE=...` would be.
+    course_arg = f"COURSE={os.path.relpath(root, REPO)}"
+    runs = {"student-versions": make("student-versions", course_arg)}
     expected = {}
     for assignment in ASSIGNMENTS:
         source_nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", 4)
@@ -115,12 +118,12 @@ def course(tmp_path_factory):
             else:
                 nbformat.write(nb, archive / name)
             expected[assignment, submission.student] = submission
-        runs["collect", assignment] = make("collect", f"COURSE={root}", f"ASSIGNMENT={assignment}")
+        runs["collect", assignment] = make("collect", course_arg, f"ASSIGNMENT={assignment}")
         flags = [f"GRADER_FLAGS=--Execute.timeout={HOSTILE_TIMEOUT_S}"] if assignment == "a1_tensors" else []
-        runs["autograde", assignment] = make("autograde", f"COURSE={root}", f"ASSIGNMENT={assignment}", *flags,
+        runs["autograde", assignment] = make("autograde", course_arg, f"ASSIGNMENT={assignment}", *flags,
                                              check=assignment != "a1_tensors")
-    runs["feedback"] = make("feedback", f"COURSE={root}", "ASSIGNMENT=a1_tensors")
-    runs["grades"] = make("grades", f"COURSE={root}")
+    runs["feedback"] = make("feedback", course_arg, "ASSIGNMENT=a1_tensors")
+    runs["grades"] = make("grades", course_arg)
     return {"root": root, "runs": runs, "expected": expected}
 
 
@@ -252,6 +255,9 @@ def test_a_submission_that_kills_its_kernel_is_reported_not_fatal(course):
 
 
 def test_report_markdown_and_feedback_pages(course):
+    for assignment in ASSIGNMENTS:  # make autograde prints the report for the instructor
+        assert f"# Autograding report: {assignment}" in course["runs"]["autograde", assignment].stdout
+        assert "has changed!" not in course["runs"]["autograde", assignment].stderr  # no nbgrader noise
     report = (course["root"] / "reports" / "a1_tensors.md").read_text(encoding="utf-8")
     assert re.search(r"\| solution \| 1 \| 2 \| 1 \| 1 \| 5 \|", report)
     assert "| partial | 1 | 0 | 1 | 0 | 2 |" in report
