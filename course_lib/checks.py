@@ -126,25 +126,14 @@ def check_function(
 
     Reports the first case that differs or raises, with its arguments (arrays by shape).
     """
-    if function is PLACEHOLDER or function is None:
-        return unanswered(hint)
-    if not callable(function):
-        return not_yet(f"{function!r} is not a function.", hint)
-    for args in cases:
-        described = ", ".join(_describe(a) for a in args)
-        try:
-            got = function(*_copies(args))
-        except NotImplementedError:
-            return not_written(hint)
-        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
-            return not_yet(f"with {described} it raised {type(error).__name__}: {error}", hint)
+
+    def judge(args, described, got):
         if got is None:
-            return not_yet("your function returned None: write its body and `return` the result.", hint)
-        want = reference(*_copies(args))
-        outcome = check_array(got, want, rtol=rtol)
-        if not outcome:
-            return not_yet(f"with {described}: {outcome.message.removeprefix('Not yet: ')}", hint)
-    return correct(detail)
+            return _RETURNED_NONE
+        outcome = check_array(got, reference(*_copies(args)), rtol=rtol)
+        return None if outcome else f"with {described}: {outcome.message.removeprefix('Not yet: ')}"
+
+    return _run_cases(function, cases, judge, hint=hint, detail=detail)
 
 
 def check_raises(function, cases: Iterable[tuple], error: type[Exception] = ValueError, *,
@@ -153,23 +142,11 @@ def check_raises(function, cases: Iterable[tuple], error: type[Exception] = Valu
 
     A clear error on bad input is part of an answer: this is how a question checks it.
     """
-    if function is PLACEHOLDER or function is None:
-        return unanswered(hint)
-    if not callable(function):
-        return not_yet(f"{function!r} is not a function.", hint)
-    for args in cases:
-        described = ", ".join(_describe(a) for a in args)
-        try:
-            got = function(*_copies(args))
-        except NotImplementedError:
-            return not_written(hint)
-        except error:
-            continue
-        except Exception as other:  # noqa: BLE001 - the learner's code may raise anything
-            return not_yet(f"with {described} it raised {type(other).__name__}: {other}; "
-                           f"expected a {error.__name__} with a message.", hint)
-        return not_yet(f"with {described} it returned {_short(got)} instead of raising a {error.__name__}.", hint)
-    return correct(detail)
+
+    def judge(args, described, got):
+        return f"with {described} it returned {_short(got)} instead of raising a {error.__name__}."
+
+    return _run_cases(function, cases, judge, hint=hint, detail=detail, expected_error=error)
 
 
 def check_cases(function, cases: Iterable[tuple], expected: Callable, *, hint: str = "",
@@ -179,6 +156,26 @@ def check_cases(function, cases: Iterable[tuple], expected: Callable, *, hint: s
     ``expected(*args)`` gives the right result for each argument tuple; results compare
     as in :func:`check_value`. Reports the first case that differs or raises.
     """
+
+    def judge(args, described, got):
+        if got is None:
+            return _RETURNED_NONE
+        want = expected(*args)
+        return None if _equal(got, want) else f"with {described} it returned {_short(got)}; expected {_short(want)}."
+
+    return _run_cases(function, cases, judge, hint=hint, detail=detail)
+
+
+_RETURNED_NONE = "your function returned None: write its body and `return` the result."
+
+
+def _run_cases(function, cases, judge, *, hint: str, detail: str, expected_error=None) -> Feedback:
+    """Call ``function`` on each case; ``judge(args, described, result)`` names a problem or returns None.
+
+    Shared by the function checks: an unanswered or non-callable answer, a stub that still
+    raises ``NotImplementedError`` and an unexpected exception each get their message here.
+    An ``expected_error`` counts as the right outcome of a case.
+    """
     if function is PLACEHOLDER or function is None:
         return unanswered(hint)
     if not callable(function):
@@ -190,12 +187,15 @@ def check_cases(function, cases: Iterable[tuple], expected: Callable, *, hint: s
         except NotImplementedError:
             return not_written(hint)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
-            return not_yet(f"with {described} it raised {type(error).__name__}: {error}", hint)
-        if got is None:
-            return not_yet("your function returned None: write its body and `return` the result.", hint)
-        want = expected(*args)
-        if not _equal(got, want):
-            return not_yet(f"with {described} it returned {_short(got)}; expected {_short(want)}.", hint)
+            if expected_error is not None and isinstance(error, expected_error):
+                continue
+            problem = f"with {described} it raised {type(error).__name__}: {error}"
+            if expected_error is not None:
+                problem += f"; expected a {expected_error.__name__} with a message."
+            return not_yet(problem, hint)
+        problem = judge(args, described, got)
+        if problem:
+            return not_yet(problem, hint)
     return correct(detail)
 
 
