@@ -13,6 +13,9 @@ heavy, and only :mod:`course_lib.backend` ever imports Keras/TensorFlow, lazily)
 - :mod:`course_lib.backend`: quiet, lazy Keras import and which device computes.
 - :mod:`course_lib.environment`: one-call self-check of the learner's setup.
 - :mod:`course_lib.notebook`: the one setup call at the top of every notebook.
+- :mod:`course_lib.assignment_checks`: instant checks for the graded assignments' questions.
+- :mod:`course_lib.quiz`: the dashboard's "check yourself" questions, answered as values.
+- :mod:`course_lib.grading`: the instructor's side of the assignments (needs nbgrader).
 """
 
 __version__ = "0.1.0"
