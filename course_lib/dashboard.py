@@ -20,6 +20,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from course_lib import plotting
+from course_lib.notebook import widget_bundle
 
 INTRO = "<p style='margin:0 0 6px 0'>Pick a tab, move the controls, and watch the mathematics move.</p>"
 
@@ -132,12 +133,7 @@ class Dashboard:
         return f"Dashboard: {len(PANELS)} tabs ({', '.join(t for t, _, _ in PANELS)}); built: {', '.join(self.panels)}"
 
     def _repr_mimebundle_(self, **kwargs):
-        return {
-            "text/plain": self.summary(),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
-            },
-        }
+        return widget_bundle(self.summary(), self.widget)
 
 
 def build_dashboard(eager: bool = False) -> Dashboard:

@@ -29,3 +29,19 @@ def setup_notebook(seed: int = 0) -> None:
     if "keras" in sys.modules:
         sys.modules["keras"].utils.set_random_seed(seed)
     plotting.use_course_style()
+
+
+def widget_bundle(summary: str, widget, **extra) -> dict:
+    """Return the display bundle of an object shown as a live widget.
+
+    The bundle holds the widget view and ``summary`` as its text (what nbval compares and
+    frontends without widgets show), plus any ``extra`` representations, e.g.
+    ``**{"image/png": ...}``. Used by every panel, the quiz and the dashboard.
+    """
+    return {
+        "text/plain": summary,
+        **extra,
+        "application/vnd.jupyter.widget-view+json": {
+            "version_major": 2, "version_minor": 0, "model_id": widget.model_id,
+        },
+    }

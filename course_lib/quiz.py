@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_lib import checks, exercises
+from course_lib.notebook import widget_bundle
 
 #: Longest answer read; anything longer is refused with a message (no parser stress).
 MAX_ANSWER_LENGTH = 300
@@ -197,9 +198,4 @@ class Quiz:
         return f"Quiz: {len(self.questions)} questions, {self.right()} right so far"
 
     def _repr_mimebundle_(self, **kwargs):
-        return {
-            "text/plain": self.summary(),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
-            },
-        }
+        return widget_bundle(self.summary(), self.widget)

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from course_lib import data, geometry, mnist_model
 from course_lib import graph as graph_module
 from course_lib.geometry import parse_number
+from course_lib.notebook import widget_bundle
 from course_lib.geometry_plots import (
     ORIGINAL_STYLE, draw_composition, draw_decision_line, draw_layer, draw_shape, draw_vectors, format_matrix,
     format_vector, frame, layer_titles, move_shape, move_vectors,
@@ -126,14 +127,8 @@ class Panel:
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs):
-        png = self.view.png()
-        return {
-            "text/plain": self.summary(),
-            "image/png": base64.b64encode(png).decode("ascii"),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
-            },
-        }
+        png = base64.b64encode(self.view.png()).decode("ascii")
+        return widget_bundle(self.summary(), self.widget, **{"image/png": png})
 
 
 class TransformLab(Panel):
