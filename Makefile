@@ -1,6 +1,6 @@
 # The course's two entry points (see README "Quick start"):
 #   make dashboard  set up .venv and serve the live dashboard (Voila) on http://127.0.0.1:8866
-#   make test       set up .venv with the test tools and run the whole suite, offline
+#   make test       set up .venv with the test tools and run the whole suite (lint included), offline
 # and for learners and maintainers:
 #   make lab        set up .venv and open the chapter notebooks in JupyterLab
 #                   (make lab LAB_DIR=assignments/release for the assignments)
@@ -26,8 +26,12 @@ export COURSE_MNIST_PATH
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Every notebook nbval re-executes: the chapters and the dashboard's (package data of course_lib).
+NOTEBOOKS := notebooks course_lib/dashboard.ipynb
+# The edit loop: every test that needs neither TensorFlow, nbgrader, a browser nor a server.
+QUICK := -m "not keras and not grader and not browser and not server"
 
-.PHONY: dashboard lab test unit notebooks check-env mnist chromium clean \
+.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean \
 	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
@@ -40,16 +44,25 @@ lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
 
-test: $(VENV)/.test-installed mnist chromium
-	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
+test: $(VENV)/.test-installed mnist chromium lint
+	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
-# Unit tests only (no notebooks): the quick loop while editing course_lib.
+# The quick loop while editing course_lib (well under a minute): no notebooks, and none of the
+# tests marked keras, grader, browser or server (see pyproject.toml's markers).
+quick: $(VENV)/.test-installed lint
+	COURSE_OFFLINE=1 COURSE_QUICK_TESTS=1 $(BIN)/python -m pytest tests $(QUICK) -q
+
+# Lint: ruff with the rules in pyproject.toml, over the code, the tests and the notebooks.
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+# Unit tests only (no notebooks), all of them.
 unit: $(VENV)/.test-installed
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests
 
 # Re-execute every notebook top to bottom and save it with its outputs (maintainers).
 notebooks: $(VENV)/.test-installed mnist
-	COURSE_OFFLINE=1 $(BIN)/python tools/execute_notebooks.py notebooks
+	COURSE_OFFLINE=1 $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 check-env: $(VENV)/.base-installed
 	$(BIN)/python -m course_lib.environment
@@ -82,11 +95,11 @@ $(VENV)/.base-installed: $(BIN)/python requirements/base.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements/base.txt -e .
 	@touch $@
 
-$(VENV)/.test-installed: $(VENV)/.base-installed requirements/test.txt requirements/grader.txt
+$(VENV)/.test-installed: $(VENV)/.base-installed requirements/test.txt requirements/grader.txt grading/pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements/test.txt
 	@touch $@ $(VENV)/.grader-installed
 
-$(VENV)/.grader-installed: $(VENV)/.base-installed requirements/grader.txt
+$(VENV)/.grader-installed: $(VENV)/.base-installed requirements/grader.txt grading/pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements/grader.txt
 	@touch $@
 
@@ -99,7 +112,7 @@ ASSIGNMENT ?=
 GRADER_FLAGS ?=
 ASSIGNMENTS = $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(COURSE)/source/*/*.ipynb)))))
 NBGRADER = cd "$(abspath $(COURSE))" && PATH="$(abspath $(BIN)):$$PATH" nbgrader
-COURSE_PYTHON = $(abspath $(BIN))/python -m course_lib.grading
+COURSE_PYTHON = $(abspath $(BIN))/python -m course_grading
 need-assignment = @test -n "$(ASSIGNMENT)" -a -d "$(COURSE)/source/$(ASSIGNMENT)" || { \
 	echo "Name the assignment: make $@ ASSIGNMENT=<name>, one of: $(ASSIGNMENTS)"; exit 2; }
 

@@ -35,9 +35,10 @@ from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, IgnorePattern, LimitOutput,
     OverwriteKernelspec, SaveAutoGrades)
 
-from course_lib.grading import LimitOutputSize, RestoreDeletedTestCells  # noqa: E402
+from course_grading.preprocessors import LimitOutputSize, RestoreDeletedTestCells  # noqa: E402
 
-# nbgrader's own steps, with two changes (see course_lib/grading.py): deleted test cells are
+# nbgrader's own steps, with two changes (see grading/course_grading/preprocessors.py, the
+# instructor-only package that requirements/grader.txt installs): deleted test cells are
 # restored robustly, and the character cap runs after nbgrader's line cap.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreDeletedTestCells, CheckCellMetadata,

@@ -1,10 +1,10 @@
 """Lazy, quiet access to Keras and to the device it computes on.
 
-This is the only module of ``course_lib`` that imports Keras (and through it
-TensorFlow, JAX or PyTorch), and it does so inside functions: chapters that use only
+This is the only module of ``course_lib`` that imports Keras or TensorFlow (and through
+Keras JAX or PyTorch), and it does so inside functions: chapters that use only
 NumPy never pay the backend's import (about 3 s for TensorFlow on a laptop).
 
-Introduced in notebook 01.
+Introduced in notebooks 01 and 06.
 """
 
 from __future__ import annotations
@@ -68,12 +68,27 @@ def import_keras():
     try:
         import keras
     except ImportError as error:
-        raise ImportError(
-            f"Keras could not be imported ({error}). Install the course's packages with "
-            "`make lab` (or `pip install -r requirements/base.txt`); on Colab they are "
-            "already there."
-        ) from error
+        raise ImportError(_missing_package_message("Keras", error)) from error
     return keras
+
+
+def import_tensorflow():
+    """Import and return ``tensorflow`` quietly (chapter 6 uses it directly).
+
+    Raises:
+        ImportError: with the same install instructions as :func:`import_keras`.
+    """
+    quiet_tensorflow_logs()
+    try:
+        import tensorflow
+    except ImportError as error:
+        raise ImportError(_missing_package_message("TensorFlow", error)) from error
+    return tensorflow
+
+
+def _missing_package_message(package: str, error: ImportError) -> str:
+    return (f"{package} could not be imported ({error}). Install the course's packages with "
+            "`make lab` (or `pip install -r requirements/base.txt`); on Colab they are already there.")
 
 
 def on_colab() -> bool:

@@ -1,7 +1,8 @@
 """The classroom dashboard: the course's live panels in tabs, one page, no code.
 
-``notebooks/dashboard.ipynb`` calls :func:`build_dashboard`, and Voila serves it
-(``make dashboard``). Only the first tab's panel is built when the page opens; each other
+The notebook ``dashboard.ipynb`` beside this module (package data, so it ships with
+``pip install .``) calls :func:`build_dashboard`, and Voila serves it (``make dashboard``,
+or ``python -m course_lib.dashboard`` from any install). Only the first tab's panel is built when the page opens; each other
 panel is built the first time its tab is opened, so the page is interactive quickly. No
 panel imports TensorFlow: the MNIST explorer predicts with NumPy.
 
@@ -15,19 +16,20 @@ import argparse
 import html
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from course_lib import plotting
-from course_lib.notebook import widget_bundle
+from course_lib.panels.base import widget_bundle
+from course_lib.plots.style import use_course_style
 
 INTRO = "<p style='margin:0 0 6px 0'>Pick a tab, move the controls, and watch the mathematics move.</p>"
 
 
 def _uncrumpling():
     from course_lib import geometry
-    from course_lib.widgets import UncrumplingView
+    from course_lib.panels.geometry import UncrumplingView
 
     points, labels = geometry.make_moons(200, noise=0.08, seed=0)
     run = geometry.train_tiny_network(points, labels, layers=4, activation="tanh", steps=600, seed=0)
@@ -35,16 +37,18 @@ def _uncrumpling():
 
 
 def _quiz():
-    from course_lib.quiz import Quiz
+    from course_lib.feedback.quiz import Quiz
 
     return Quiz()
 
 
-def _panel(name):
-    def make():
-        from course_lib import widgets as panels
+def _panel(module, name):
+    """Return a function that builds panel ``name`` of :mod:`course_lib.panels.<module>` (imported then)."""
 
-        return getattr(panels, name)()
+    def make():
+        from importlib import import_module
+
+        return getattr(import_module(f"course_lib.panels.{module}"), name)()
 
     return make
 
@@ -55,12 +59,12 @@ PANELS = [
      "A Dense layer computes W @ x + b, then an activation. Here W is built from a rotation, a scaling and a "
      "matrix you type, b is a translation, and relu can be switched on. Grey is the plane before, blue after: "
      "every layer of a network moves space like this.",
-     _panel("TransformLab")),
+     _panel("geometry", "TransformLab")),
     ("Composition & relu",
      "Two layers without activation, applied one after the other, always equal one single layer with "
      "W = W2 @ W1 and b = W2 @ b1 + b2: stacking them gains nothing. Tick relu between them and part of the F "
      "is folded; no single layer can do that. Activations are what make depth worth having.",
-     _panel("CompositionPanel")),
+     _panel("geometry", "CompositionPanel")),
     ("Uncrumpling",
      "Two classes of points, interleaved so that no straight line separates them. A small network with four "
      "2D layers moves them, layer by layer, until a line does. Slide through the layers, and back through "
@@ -70,21 +74,21 @@ PANELS = [
      "Training walks downhill on the loss, one step against the gradient at a time. The learning rate sets "
      "the step: too small and progress crawls, too large and the steps overshoot, zigzag or fly off. The bowl "
      "on the right is steep across and shallow along, so one learning rate can be both at once.",
-     _panel("DescentSandbox")),
+     _panel("optimization", "DescentSandbox")),
     ("Momentum",
      "A loss can have a shallow valley before a deeper one. Plain gradient descent stops in the first; with "
      "momentum the parameter keeps part of its speed, like a rolling ball, and can carry over the bump. "
      "Change momentum and learning rate and see where each run ends.",
-     _panel("MomentumSandbox")),
+     _panel("optimization", "MomentumSandbox")),
     ("Graph stepper",
      "Backpropagation, one step at a time: the forward pass computes each value, the backward pass multiplies "
      "local derivatives along the edges (the chain rule) and adds up the paths. Type other inputs and step "
      "again.",
-     _panel("GraphStepper")),
+     _panel("graph", "GraphStepper")),
     ("MNIST explorer",
      "A small network (784 -> 64 -> 10) trained on handwritten digits. Pick a test image: the bars are the "
      "model's ten probabilities, its answer is the tallest. Look for the digits it gets wrong.",
-     _panel("MnistExplorer")),
+     _panel("mnist", "MnistExplorer")),
     ("Check yourself",
      "Eleven quick questions, one per idea of the chapter, in the order of the graded assignments: type a "
      "shape, a number or a matrix and press Check. A right answer turns green; otherwise the hint says what "
@@ -97,7 +101,7 @@ class Dashboard:
     """The tabbed dashboard. ``panels`` maps tab titles to the panels built so far."""
 
     def __init__(self, eager: bool = False):
-        plotting.use_course_style()
+        use_course_style()
         self.panels: dict = {}
         self.errors: dict = {}
         self.containers = [widgets.VBox([widgets.HTML(f"<p style='max-width:900px'>{html.escape(text)}</p>"),
@@ -141,7 +145,9 @@ def build_dashboard(eager: bool = False) -> Dashboard:
     return Dashboard(eager=eager)
 
 
-DASHBOARD_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "dashboard.ipynb"
+#: The notebook Voila serves: package data beside this module, found the same way in an
+#: editable install, a wheel or a zip (there, copied out to a temporary file while served).
+DASHBOARD_NOTEBOOK = resources.files("course_lib") / "dashboard.ipynb"
 
 
 def voila_command(port: int = 8866, *, preheat: bool = True, pool_size: int = 2, notebook=None) -> list[str]:
@@ -152,7 +158,7 @@ def voila_command(port: int = 8866, *, preheat: bool = True, pool_size: int = 2,
     hidden). ``preheat`` keeps ``pool_size`` kernels with the dashboard already built, so a
     visitor's page is interactive in well under the 2.5 s target.
     """
-    notebook = Path(notebook) if notebook else DASHBOARD_NOTEBOOK
+    notebook = Path(notebook) if notebook else Path(str(DASHBOARD_NOTEBOOK))
     command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
                f"--Voila.port={port}", "--Voila.port_retries=0"]
     if preheat:
@@ -166,11 +172,13 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--cold", action="store_true", help="no preheated kernels (slower first page)")
     args = parser.parse_args(argv)
-    if not DASHBOARD_NOTEBOOK.exists():
-        raise SystemExit(f"The dashboard notebook is not at {DASHBOARD_NOTEBOOK}: run this from a clone of the course.")
-    command = voila_command(args.port, preheat=not args.cold)
-    print(f"Dashboard: open http://127.0.0.1:{args.port}/ in a browser (Ctrl+C stops it).", flush=True)
-    os.execv(command[0], command)
+    if not DASHBOARD_NOTEBOOK.is_file():
+        raise SystemExit(f"The dashboard notebook is missing from the installed course_lib ({DASHBOARD_NOTEBOOK}): "
+                         "reinstall the course (`pip install .` in the repository, or `make dashboard`).")
+    with resources.as_file(DASHBOARD_NOTEBOOK) as notebook:
+        command = voila_command(args.port, preheat=not args.cold, notebook=notebook)
+        print(f"Dashboard: open http://127.0.0.1:{args.port}/ in a browser (Ctrl+C stops it).", flush=True)
+        os.execv(command[0], command)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ what was tried and how to fix it.
 Run ``python -m course_lib.data`` to see where MNIST would come from, and
 ``python -m course_lib.data --ensure`` to make sure it is on disk.
 
-Introduced in notebook 01.
+Introduced in notebooks 01, 02 and 06.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ MNIST_ARRAYS = {
     "y_test": ((10000,), np.uint8),
 }
 
+#: How to fix a missing MNIST, in one line (the environment report shows it).
+FIX_SUMMARY = (f"with internet, unset {OFFLINE_VAR} (and {MNIST_PATH_VAR}) and run again; offline, set "
+               f"{MNIST_PATH_VAR}=/full/path/to/mnist.npz.")
+
 _HOW_TO_FIX = (
     "How to fix it:\n"
     "  - With internet: unset {offline} (and {path_var}) and run again; Keras downloads\n"
@@ -72,21 +76,35 @@ class MnistSource:
         kind: ``"local"`` (named file), ``"cache"`` (Keras cache), ``"download"``
             (not on disk, Keras will download it) or ``"none"`` (no way to get it).
         path: the file, for ``"local"`` and ``"cache"``.
-        problem: why it cannot be used (with what was tried and the fix), or ``None``.
+        problem: why it cannot be used, in one sentence, or ``None`` when it can.
+        tried: what was tried, one line each (for the message).
     """
 
     kind: str
     path: Path | None = None
     problem: str | None = None
+    tried: tuple = ()
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
+    @property
+    def fix(self) -> str:
+        """How to make MNIST available, one line (empty when nothing needs fixing)."""
+        return "" if self.ok else FIX_SUMMARY
+
+    def explain(self) -> str:
+        """The whole message for a learner: the problem, what was tried, and how to fix it."""
+        if self.ok:
+            return self.describe()
+        tried = f" {self.tried[0]}" if len(self.tried) == 1 else "".join(f"\n  {line}" for line in self.tried)
+        return f"{self.problem}\nTried:{tried}\n{_HOW_TO_FIX}"
+
     def describe(self) -> str:
         """Return one short line for reports (no full paths, so it reads the same anywhere)."""
         if self.problem:
-            return "NOT available: " + self.problem.splitlines()[0]
+            return "NOT available: " + self.problem
         if self.kind == "local":
             return f"local file {self.path.name} from ${MNIST_PATH_VAR} (SHA-256 verified)"
         if self.kind == "cache":
@@ -147,11 +165,8 @@ def locate_mnist(path: str | os.PathLike | None = None, *, verify_hash: bool = T
         problem = _check_file(named, verify_hash)
         if problem:
             return MnistSource(
-                "local",
-                named,
-                f"MNIST could not be loaded from {origin}: {problem}\n"
-                f"Tried: {origin} = {named} (nothing else is tried when a file is named).\n"
-                + _HOW_TO_FIX,
+                "local", named, f"MNIST could not be loaded from {origin}: {problem}",
+                (f"{origin} = {named} (nothing else is tried when a file is named).",),
             )
         return MnistSource("local", named)
 
@@ -163,12 +178,7 @@ def locate_mnist(path: str | os.PathLike | None = None, *, verify_hash: bool = T
         tried.append(f"2. Keras cache: {problem}")
     if offline():
         tried.append(f"3. Download: switched off by {OFFLINE_VAR}={os.environ[OFFLINE_VAR]}.")
-        return MnistSource(
-            "none",
-            None,
-            "MNIST is not on this machine and downloads are switched off.\n"
-            "Tried:\n  " + "\n  ".join(tried) + "\n" + _HOW_TO_FIX,
-        )
+        return MnistSource("none", None, "MNIST is not on this machine and downloads are switched off.", tuple(tried))
     return MnistSource("download")
 
 
@@ -229,7 +239,7 @@ def load_mnist(path: str | os.PathLike | None = None, *, verify_hash: bool = Tru
     """
     source = locate_mnist(path, verify_hash=verify_hash)
     if not source.ok:
-        raise MnistUnavailableError(source.problem)
+        raise MnistUnavailableError(source.explain())
     if source.kind != "download":
         return read_mnist_npz(source.path)
 

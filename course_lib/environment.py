@@ -44,12 +44,15 @@ class EnvironmentReport:
     backend_version: str | None = None
     gpus: list | None = None
     mnist: str = ""
+    #: What must be fixed before the course runs, one sentence each (shown as "Fix: ...").
+    fixes: list = field(default_factory=list)
+    #: Advice that needs no fixing (e.g. how to get a GPU on Colab).
     hints: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """``True`` when nothing needs fixing (a missing GPU is fine: it only makes training slower)."""
-        return not any(h.startswith("Fix:") for h in self.hints)
+        return not self.fixes
 
     def __str__(self) -> str:
         lines = ["Course environment", f"  Python      {self.python}"]
@@ -63,6 +66,7 @@ class EnvironmentReport:
         else:
             lines.append("  GPU         none visible: training runs on the CPU (fine for this course)")
         lines.append(f"  MNIST       {self.mnist}")
+        lines += [f"  Fix: {fix}" for fix in self.fixes]
         lines += [f"  {hint}" for hint in self.hints]
         return "\n".join(lines)
 
@@ -87,20 +91,20 @@ def check_environment(check_gpu: bool = True) -> EnvironmentReport:
     if backend_version is None:
         missing.append(backend_name)
     if missing:
-        report.hints.append(f"Fix: install {', '.join(missing)} (`make lab`, or `pip install -r requirements/base.txt`).")
+        report.fixes.append(f"install {', '.join(missing)} (`make lab`, or `pip install -r requirements/base.txt`).")
     if check_gpu and backend_version is not None:
         try:
             report.gpus = backend.visible_gpus()
         except Exception as error:  # noqa: BLE001 - a broken backend is reported, not raised
             report.gpus = []
-            report.hints.append(f"Fix: the {backend_name} backend failed to start ({type(error).__name__}: {error}).")
+            report.fixes.append(f"the {backend_name} backend failed to start ({type(error).__name__}: {error}).")
         hint = backend.gpu_hint(report.gpus)
         if hint:
             report.hints.append(hint)
     source = data.locate_mnist()
     report.mnist = source.describe()
     if not source.ok:
-        report.hints.append("Fix: " + source.problem.split("How to fix it:", 1)[-1].strip().replace("\n", " "))
+        report.fixes.append(source.fix)
     return report
 
 

@@ -19,64 +19,34 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_lib.validation import as_finite_array, as_finite_number, as_whole_number
+
 # --- checking input ---------------------------------------------------------------------
 
 
 def as_points(points, name: str = "points") -> np.ndarray:
-    """Return ``points`` as a float array of shape ``(n, 2)``, or raise a clear ValueError."""
-    array = np.asarray(points, dtype=float)
-    if array.ndim == 1 and array.shape == (2,):
-        array = array[None, :]
-    if array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(f"{name} must have shape (n, 2), one point per row; got shape {array.shape}.")
-    return array
+    """Return ``points`` as a finite float array of shape ``(n, 2)`` (one point per row).
 
-
-def _finite_array(value, name: str, shape: tuple, what: str) -> np.ndarray:
-    """Return ``value`` as a finite float array of ``shape``, or raise a ValueError naming ``what`` it must be."""
+    A single point of shape ``(2,)`` becomes one row. Anything else raises a ValueError
+    naming ``name``.
+    """
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {what} and hold numbers; got {value!r}.") from None
-    if array.shape != shape:
-        raise ValueError(f"{name} must be {what}, shape {shape}; got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers; got {array.tolist()}.")
-    return array
+        single = np.shape(points) == (2,)
+    except ValueError:  # ragged nesting: as_finite_array says what is wrong
+        single = False
+    if single:
+        points = [points]
+    return as_finite_array(points, name, (None, 2), what="one point per row")
 
 
 def as_matrix(W, name: str = "W") -> np.ndarray:
     """Return ``W`` as a finite 2x2 float matrix, or raise a clear ValueError."""
-    return _finite_array(W, name, (2, 2), "a 2x2 matrix")
+    return as_finite_array(W, name, (2, 2), what="a 2x2 matrix")
 
 
 def as_vector(b, name: str = "b") -> np.ndarray:
     """Return ``b`` as a finite float vector of shape ``(2,)``, or raise a clear ValueError."""
-    return _finite_array(b, name, (2,), "a vector of 2 numbers")
-
-
-def parse_number(text, name: str) -> float:
-    """Read a number typed into a text box; raise ValueError with a message for the learner.
-
-    Accepts ``"1.5"``, ``" -2 "``, ``"1e-3"``; refuses empty text, words, ``inf`` and ``nan``.
-    """
-    cleaned = str(text).strip().replace("\u2212", "-")  # a typographic minus sign pasted from a page
-    if not cleaned:
-        raise ValueError(f"{name} is empty: type a number such as 0.5.")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"{name}: {str(text).strip()!r} is not a number; type one such as 0.5 or -1.") from None
-    if math.isnan(value):
-        raise ValueError(f"{name}: NaN is not allowed; type an ordinary number.")
-    if math.isinf(value):
-        raise ValueError(f"{name}: an infinite value is not allowed; type a finite number.")
-    return value
-
-
-def parse_matrix(entries) -> np.ndarray:
-    """Read a 2x2 matrix from four typed entries ``[[w00, w01], [w10, w11]]``."""
-    return np.array([[parse_number(entries[i][j], f"W[{i}, {j}]") for j in range(2)] for i in range(2)])
+    return as_finite_array(b, name, (2,), what="a vector of 2 numbers")
 
 
 # --- the maps ---------------------------------------------------------------------------
@@ -84,13 +54,13 @@ def parse_matrix(entries) -> np.ndarray:
 
 def rotation_matrix(degrees: float) -> np.ndarray:
     """Return the matrix that rotates points counter-clockwise by ``degrees``."""
-    theta = math.radians(degrees)
+    theta = math.radians(as_finite_number(degrees, "degrees"))
     return np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
 
 
 def scaling_matrix(sx: float, sy: float) -> np.ndarray:
     """Return the diagonal matrix that scales x by ``sx`` and y by ``sy``."""
-    return np.array([[float(sx), 0.0], [0.0, float(sy)]])
+    return np.array([[as_finite_number(sx, "sx"), 0.0], [0.0, as_finite_number(sy, "sy")]])
 
 
 def translate(points, b) -> np.ndarray:
@@ -146,6 +116,7 @@ class Shape:
 def densify(corners, step: float = 0.05, closed: bool = False) -> np.ndarray:
     """Return a polyline through ``corners`` with extra points every ``step`` along each edge."""
     corners = as_points(corners, "corners")
+    step = as_finite_number(step, "step", positive=True)
     if closed:
         corners = np.vstack([corners, corners[:1]])
     pieces = []
@@ -184,8 +155,8 @@ def make_moons(n: int = 200, noise: float = 0.08, seed: int = 0) -> tuple[np.nda
 
     No straight line separates the classes: each moon reaches into the other's hollow.
     """
-    if n < 2:
-        raise ValueError(f"n must be at least 2; got {n}.")
+    n = as_whole_number(n, "n", minimum=2)
+    noise = as_finite_number(noise, "noise", minimum=0)
     rng = np.random.default_rng(seed)
     n0 = n // 2
     angles0 = np.linspace(0, np.pi, n0)
@@ -274,8 +245,10 @@ def train_tiny_network(points, labels, *, layers: int = 4, activation: str = "ta
         raise ValueError(f"labels must be {len(points)} values of 0 or 1; got shape {labels.shape}.")
     if activation not in _ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r}.")
-    if layers < 1 or steps < 1 or learning_rate <= 0 or not math.isfinite(learning_rate):
-        raise ValueError("layers and steps must be at least 1 and learning_rate a positive number.")
+    layers = as_whole_number(layers, "layers", minimum=1)
+    steps = as_whole_number(steps, "steps", minimum=1)
+    learning_rate = as_finite_number(learning_rate, "learning_rate", positive=True)
+    snapshots = as_whole_number(snapshots, "snapshots", minimum=1)
     rng = np.random.default_rng(seed)
     # Start close to the identity so that the first pictures look like the data.
     net = TinyNetwork([(np.eye(2) + rng.normal(scale=0.5, size=(2, 2)), rng.normal(scale=0.1, size=2))

@@ -7,15 +7,63 @@ output back to every node, multiplying local derivatives along each edge and **s
 over all paths** where a node feeds several others. ``steps()`` records both passes one
 small step at a time, for the graph stepper widget.
 
+Each operation is defined once, in the table :data:`OPERATIONS`: how it computes its value,
+its local derivatives, and its formula (used for the narration and for the drawing's
+labels). Every pass reads that table, in the spirit of micrograd's one-method-per-operation
+engine, so a new operation is one new :class:`Operation` entry.
+
 Introduced in notebook 05.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-OPERATIONS = {"multiply": "*", "add": "+", "absolute_error": "|a - b|"}
+from course_lib.validation import as_finite_number
+
+#: The kinds of node that hold a given value rather than computing one.
+LEAF_KINDS = ("constant", "variable")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the engine: its value, its local derivatives and its formula.
+
+    Attributes:
+        name: the key of the operation in :data:`OPERATIONS` (and the kind of its nodes).
+        formula: a ``str.format`` template with one numbered slot per input, e.g. ``"{0} * {1}"``.
+        forward: the inputs' values -> the operation's value.
+        local_derivatives: the inputs' values -> the derivative of the value with respect to
+            each input, in input order.
+    """
+
+    name: str
+    formula: str
+    forward: Callable[..., float]
+    local_derivatives: Callable[..., tuple[float, ...]]
+    arity: int = 2
+
+    def formula_text(self, *parts) -> str:
+        """The formula with ``parts`` in the input slots: names (``"x * w"``) or values (``"2 * 3"``)."""
+        return self.formula.format(*parts)
+
+
+def _absolute_error_derivatives(a: float, b: float) -> tuple[float, float]:
+    # d|a - b|/da = sign(a - b), d|a - b|/db = -sign(a - b); 0 where a == b, as TensorFlow does
+    sign = int(a > b) - int(a < b)
+    return float(sign), float(-sign)
+
+
+#: The one table of operations that building, both passes, the narration and the drawing read.
+OPERATIONS: dict[str, Operation] = {
+    operation.name: operation
+    for operation in (
+        Operation("multiply", "{0} * {1}", lambda a, b: a * b, lambda a, b: (b, a)),
+        Operation("add", "{0} + {1}", lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+        Operation("absolute_error", "|{0} - {1}|", lambda a, b: abs(a - b), _absolute_error_derivatives),
+    )
+}
 
 
 @dataclass
@@ -64,8 +112,8 @@ class Graph:
         for parent in inputs:
             if parent not in self.nodes:
                 raise ValueError(f"{name!r} uses {parent!r}, which is not in the graph yet (add it first).")
-        if value is not None:
-            value = _finite(value, name)
+        if kind in LEAF_KINDS:
+            value = as_finite_number(value, name)
         self.nodes[name] = Node(name, kind, tuple(inputs), value)
         return name
 
@@ -77,15 +125,24 @@ class Graph:
         """Add a weight: training needs the gradient of the output with respect to it."""
         return self._add(name, "variable", value=value)
 
+    def operation(self, kind: str, name: str, *inputs: str) -> str:
+        """Add a node computing the operation ``OPERATIONS[kind]`` of ``inputs``."""
+        if kind not in OPERATIONS:
+            raise ValueError(f"unknown operation {kind!r}; the operations are {', '.join(OPERATIONS)}.")
+        arity = OPERATIONS[kind].arity
+        if len(inputs) != arity:
+            raise ValueError(f"{kind} takes {arity} inputs; {name!r} got {len(inputs)}.")
+        return self._add(name, kind, inputs)
+
     def multiply(self, name: str, a: str, b: str) -> str:
-        return self._add(name, "multiply", (a, b))
+        return self.operation("multiply", name, a, b)
 
     def add(self, name: str, a: str, b: str) -> str:
-        return self._add(name, "add", (a, b))
+        return self.operation("add", name, a, b)
 
     def absolute_error(self, name: str, target: str, prediction: str) -> str:
         """``|target - prediction|``, the loss of the curriculum's example."""
-        return self._add(name, "absolute_error", (target, prediction))
+        return self.operation("absolute_error", name, target, prediction)
 
     # --- structure --------------------------------------------------------------------------
     @property
@@ -101,96 +158,94 @@ class Graph:
     def set_value(self, name: str, value: float) -> None:
         """Change a constant's or variable's value (run ``forward`` again afterwards)."""
         node = self.nodes[name]
-        if node.kind not in ("constant", "variable"):
+        if node.kind not in LEAF_KINDS:
             raise ValueError(f"{name!r} is computed by the graph; only constants and variables take values.")
-        node.value = _finite(value, name)
+        node.value = as_finite_number(value, name)
 
     # --- the two passes -------------------------------------------------------------------
     def forward(self) -> float:
         """Compute every node's value in order; return the output's."""
-        for node in self.nodes.values():
-            if node.kind in OPERATIONS:
-                a, b = (self.nodes[p].value for p in node.inputs)
-                node.value = _apply(node.kind, a, b)
+        for _ in self._forward_sweep():
+            pass
         return self.nodes[self.output].value
 
     def local_derivative(self, edge: Edge) -> float:
         """d child / d (its input in ``edge.slot``), at the current values."""
         child = self.nodes[edge.child]
-        a, b = (self.nodes[p].value for p in child.inputs)
-        if child.kind == "add":
-            return 1.0
-        if child.kind == "multiply":
-            return b if edge.slot == 0 else a
-        # |a - b|: derivative sign(a - b) for a, -sign(a - b) for b (0 where a == b, as TensorFlow does)
-        sign = (a > b) - (a < b)
-        return float(sign if edge.slot == 0 else -sign)
+        if child.kind not in OPERATIONS:
+            raise ValueError(f"{edge.child!r} is a {child.kind}, not an operation: it has no inputs to differentiate.")
+        return self._local_derivatives(child)[edge.slot]
 
     def backward(self) -> dict[str, float]:
         """Return grad(output, node) for every node, by the chain rule summed over all paths."""
-        return self.steps()[-1].grads
+        self.forward()
+        grads = {self.output: 1.0}
+        for _ in self._reverse_sweep(grads):
+            pass
+        return grads
 
     def steps(self) -> list[Step]:
-        """Both passes, one step at a time: each forward node, then each backward edge."""
+        """Both passes, one step at a time: each forward node, then each backward edge.
+
+        Runs the forward pass once (storing the values in the nodes, as ``forward`` does)
+        and the same reverse sweep as ``backward``, recording a :class:`Step` after each move.
+        """
         values = {n.name: n.value for n in self.nodes.values() if n.kind not in OPERATIONS}
         steps = [Step("forward", "Start: the inputs have their values.", tuple(values), dict(values))]
-        for node in self.nodes.values():
-            if node.kind not in OPERATIONS:
-                continue
-            a, b = (values[p] for p in node.inputs)
-            values[node.name] = _apply(node.kind, a, b)
-            steps.append(Step("forward", f"{node.name} = {_formula(node)} = {_formula(node, (a, b))} = "
-                              f"{_fmt(values[node.name])}", (node.name,), dict(values)))
-        self.forward()
+        for node, operation, inputs in self._forward_sweep():
+            values[node.name] = node.value
+            steps.append(Step("forward", f"{node.name} = {operation.formula_text(*node.inputs)} = "
+                              f"{operation.formula_text(*map(_fmt, inputs))} = {_fmt(node.value)}",
+                              (node.name,), dict(values)))
         out = self.output
         grads, local = {out: 1.0}, {}
         steps.append(Step("backward", f"Backward pass starts at the output: grad({out}, {out}) = 1.",
                           (out,), dict(values), {}, dict(grads)))
-        for node in reversed(list(self.nodes.values())):
-            if node.kind not in OPERATIONS or node.name not in grads:
-                continue
-            for slot, parent in enumerate(node.inputs):
-                if self.nodes[parent].kind == "constant":
-                    continue  # data: nobody needs its gradient
-                edge = Edge(parent, node.name, slot)
-                local[edge] = self.local_derivative(edge)
-                contribution = grads[node.name] * local[edge]
-                before = grads.get(parent)
-                grads[parent] = (before or 0.0) + contribution
-                summed = "" if before is None else f" (another path: {_fmt(before)} + {_fmt(contribution)})"
-                which = f" (as input {slot + 1})" if node.inputs.count(parent) > 1 else ""
-                steps.append(Step(
-                    "backward",
-                    f"Edge {parent} -> {node.name}{which}: local derivative d{node.name}/d{parent} = {_fmt(local[edge])}; "
-                    f"grad({out}, {parent}) += grad({out}, {node.name}) x {_fmt(local[edge])} = "
-                    f"{_fmt(grads[parent])}{summed}",
-                    (edge, parent), dict(values), dict(local), dict(grads)))
+        for edge, derivative, contribution, before in self._reverse_sweep(grads):
+            parent, child = edge.parent, edge.child
+            local[edge] = derivative
+            summed = "" if before is None else f" (another path: {_fmt(before)} + {_fmt(contribution)})"
+            which = f" (as input {edge.slot + 1})" if self.nodes[child].inputs.count(parent) > 1 else ""
+            steps.append(Step(
+                "backward",
+                f"Edge {parent} -> {child}{which}: local derivative d{child}/d{parent} = {_fmt(derivative)}; "
+                f"grad({out}, {parent}) += grad({out}, {child}) x {_fmt(derivative)} = {_fmt(grads[parent])}{summed}",
+                (edge, parent), dict(values), dict(local), dict(grads)))
         return steps
 
+    # --- the sweeps both passes share --------------------------------------------------------
+    def _forward_sweep(self) -> Iterator[tuple[Node, Operation, tuple]]:
+        """Compute each operation's value in order, storing it in its node; yield (node, operation, input values)."""
+        for node in self.nodes.values():
+            operation = OPERATIONS.get(node.kind)
+            if operation is None:
+                continue  # a constant or variable: its value is given
+            inputs = tuple(self.nodes[p].value for p in node.inputs)
+            node.value = operation.forward(*inputs)
+            yield node, operation, inputs
 
-def _finite(value, name) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}.")
-    return value
+    def _local_derivatives(self, node: Node) -> tuple[float, ...]:
+        return OPERATIONS[node.kind].local_derivatives(*(self.nodes[p].value for p in node.inputs))
 
+    def _reverse_sweep(self, grads: dict[str, float]) -> Iterator[tuple[Edge, float, float, float | None]]:
+        """The chain rule, from the output back, at the nodes' current values.
 
-def _apply(kind, a, b):
-    if kind == "multiply":
-        return a * b
-    if kind == "add":
-        return a + b
-    return abs(a - b)
-
-
-def _formula(node: Node, values=None) -> str:
-    a, b = node.inputs if values is None else (_fmt(v) for v in values)
-    if node.kind == "absolute_error":
-        return f"|{a} - {b}|"
-    return f"{a} {OPERATIONS[node.kind]} {b}"
+        ``grads`` starts as ``{output: 1.0}``; each edge into a node that has a gradient adds
+        grad(output, child) x (local derivative) to its parent's gradient, so a node reached
+        along several paths gets the sum. Edges from constants are skipped (data needs no
+        gradient). Yields ``(edge, local derivative, contribution, parent's gradient before)``
+        after each addition, the gradient before being ``None`` on a parent's first path.
+        """
+        for node in reversed(self.nodes.values()):
+            if node.kind not in OPERATIONS or node.name not in grads:
+                continue
+            for slot, (parent, derivative) in enumerate(zip(node.inputs, self._local_derivatives(node))):
+                if self.nodes[parent].kind == "constant":
+                    continue  # data: nobody needs its gradient
+                contribution = grads[node.name] * derivative
+                before = grads.get(parent)
+                grads[parent] = (before or 0.0) + contribution
+                yield Edge(parent, node.name, slot), derivative, contribution, before
 
 
 def _fmt(v: float) -> str:

@@ -1,6 +1,6 @@
 """The one setup call at the top of every chapter notebook.
 
-Introduced in notebook 01.
+Introduced in notebooks 01-06.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import sys
 
 import numpy as np
 
-from course_lib import backend, plotting
+from course_lib import backend
+from course_lib.plots.style import use_course_style
 
 
 def setup_notebook(seed: int = 0) -> None:
@@ -28,20 +29,4 @@ def setup_notebook(seed: int = 0) -> None:
     np.random.seed(seed)
     if "keras" in sys.modules:
         sys.modules["keras"].utils.set_random_seed(seed)
-    plotting.use_course_style()
-
-
-def widget_bundle(summary: str, widget, **extra) -> dict:
-    """Return the display bundle of an object shown as a live widget.
-
-    The bundle holds the widget view and ``summary`` as its text (what nbval compares and
-    frontends without widgets show), plus any ``extra`` representations, e.g.
-    ``**{"image/png": ...}``. Used by every panel, the quiz and the dashboard.
-    """
-    return {
-        "text/plain": summary,
-        **extra,
-        "application/vnd.jupyter.widget-view+json": {
-            "version_major": 2, "version_minor": 0, "model_id": widget.model_id,
-        },
-    }
+    use_course_style()

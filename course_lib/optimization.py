@@ -1,54 +1,37 @@
 """Gradient-based optimisation in plain NumPy: derivatives, gradient descent, momentum,
 and mini-batch descent on a small regression problem.
 
-Every function checks its settings first: a negative, zero, infinite or NaN learning
-rate, a NaN starting point or a non-integer step count raises a ValueError that says
-what to change. Runs that blow up are stopped and flagged (``diverged``), not crashed.
+Every function checks its settings first (with :mod:`course_lib.validation`): a
+negative, zero, infinite or NaN learning rate, a NaN starting point or a step count that
+is not a whole number raises a ValueError that names the argument. Runs that blow up are
+stopped and flagged (``diverged``), not crashed, and :func:`judge_descent` and
+:func:`where_it_ended` say how a run went as small records (:class:`Verdict`,
+:class:`Ending`), from which the panels' sentences are derived.
 
 Introduced in notebook 05.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from course_lib.validation import as_finite_array, as_finite_number, as_whole_number
+
 #: Beyond this size a descent is declared diverged and stopped.
 DIVERGENCE_LIMIT = 1e6
 
 
-def check_learning_rate(learning_rate: float) -> float:
+def as_learning_rate(learning_rate) -> float:
     """Return ``learning_rate`` as a float, or raise ValueError unless it is finite and positive."""
-    try:
-        value = float(learning_rate)
-    except (TypeError, ValueError):
-        raise ValueError(f"learning_rate must be a number; got {learning_rate!r}.") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"learning_rate must be a positive, finite number such as 0.1; got {learning_rate!r}.")
-    return value
+    return as_finite_number(learning_rate, "learning_rate", positive=True)
 
 
-def check_steps(steps) -> int:
-    """Return ``steps`` as an int, or raise ValueError unless it is a whole number >= 0."""
-    if isinstance(steps, bool) or not float(steps).is_integer() or steps < 0:
-        raise ValueError(f"steps must be a whole number of 0 or more; got {steps!r}.")
-    return int(steps)
-
-
-def check_start(start, size: int | None = None) -> np.ndarray:
+def as_start(start, size: int | None = None) -> np.ndarray:
     """Return a finite starting point as a float array (of ``size`` entries, if given)."""
-    try:
-        value = np.array(start, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"the starting point must be numbers; got {start!r}.") from None
-    if size is not None and value.shape != (size,):
-        raise ValueError(f"the starting point must have {size} entries; got shape {value.shape}.")
-    if not np.all(np.isfinite(value)):
-        raise ValueError(f"the starting point must be finite (no NaN or infinity); got {start!r}.")
-    return value
+    return as_finite_array(start, "the starting point", None if size is None else (size,))
 
 
 def derivative(f: Callable[[float], float], x: float, eps: float = 1e-6) -> float:
@@ -86,8 +69,8 @@ def gradient_descent(loss: Callable, gradient: Callable, start, *, learning_rate
 
     Works for a number (1D) or an array of parameters.
     """
-    learning_rate, steps = check_learning_rate(learning_rate), check_steps(steps)
-    start = check_start(start)
+    learning_rate, steps = as_learning_rate(learning_rate), as_whole_number(steps, "steps", minimum=0)
+    start = as_start(start)
     return _run(lambda w: w - learning_rate * gradient(w), loss, start, steps)
 
 
@@ -101,10 +84,9 @@ def momentum_descent(loss: Callable, gradient: Callable, start, *, learning_rate
 
     With ``momentum = 0`` it is plain gradient descent.
     """
-    learning_rate, steps = check_learning_rate(learning_rate), check_steps(steps)
-    if not (isinstance(momentum, (int, float, np.floating)) and 0 <= momentum < 1):
-        raise ValueError(f"momentum must be a number from 0 up to (not including) 1; got {momentum!r}.")
-    start = check_start(start)
+    learning_rate, steps = as_learning_rate(learning_rate), as_whole_number(steps, "steps", minimum=0)
+    momentum = as_finite_number(momentum, "momentum", minimum=0, maximum=1, below=True)
+    start = as_start(start)
     state = {"velocity": np.zeros_like(start)}
 
     def step(w):
@@ -139,6 +121,87 @@ def double_well_gradient(x):
     return 4 * x ** 3 - 6 * x + 1
 
 
+# --- how a run went ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a gradient descent went: a short ``outcome`` and a sentence that explains it.
+
+    ``outcome`` is one of ``"converged"``, ``"oscillating"``, ``"too slow"``,
+    ``"diverging"`` (the loss grows) and ``"diverged"`` (stopped: the values blew up).
+    """
+
+    outcome: str
+    explanation: str
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.explanation}"
+
+
+def judge_descent(run: Descent, minimum, tolerance: float = 1e-2) -> Verdict:
+    """Classify a descent: diverged, converged, oscillating or still on its way."""
+    if run.diverged:
+        return Verdict("diverged", f"stopped after {len(run.path) - 1} steps, the steps overshoot more and more")
+    if run.losses[-1] > run.losses[0]:
+        return Verdict("diverging", "the loss grows, each step overshoots further")
+    distance = np.abs(np.asarray(run.final) - minimum).max()
+    if distance < tolerance:
+        return Verdict("converged", f"{len(run.path) - 1} steps end within {tolerance} of the minimum")
+    moves = np.diff(np.asarray(run.path).reshape(len(run.path), -1), axis=0)
+    if len(moves) > 2 and (np.mean(np.sign(moves[1:]) != np.sign(moves[:-1]), axis=0) > 0.5).any():
+        return Verdict("oscillating", "the steps jump back and forth across the valley")
+    return Verdict("too slow", "still on its way after all the steps")
+
+
+#: The double well's two minima (see :func:`double_well`) and how an ending near each is described.
+DOUBLE_WELL_MINIMA = {"local minimum": (1.131, "stuck in the local minimum"),
+                      "global minimum": (-1.301, "the global minimum")}
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where a run on the double well ended: ``place`` and the final ``w`` (None if it diverged).
+
+    ``place`` is ``"local minimum"``, ``"global minimum"``, ``"still moving"`` or ``"diverged"``.
+    """
+
+    place: str
+    w: float | None = None
+
+    def __str__(self) -> str:
+        if self.w is None:
+            return self.place
+        words = DOUBLE_WELL_MINIMA[self.place][1] if self.place in DOUBLE_WELL_MINIMA else self.place
+        return f"w = {self.w:.2f}: {words}"
+
+
+def where_it_ended(run: Descent) -> Ending:
+    """Name the minimum of the double well a descent ended in."""
+    if run.diverged:
+        return Ending("diverged")
+    x = float(np.ravel(run.final)[0])
+    for place, (where, _) in DOUBLE_WELL_MINIMA.items():
+        if abs(x - where) < 0.05:
+            return Ending(place, x)
+    return Ending("still moving", x)
+
+
+def descent_runs(learning_rate: float, steps: int, start_1d: float = 3.0, start_2d=(-3.0, 1.5)):
+    """The two descents the sandbox shows: on ``w**2`` and on the elongated bowl."""
+    one = gradient_descent(lambda w: w ** 2, lambda w: 2 * w, start_1d, learning_rate=learning_rate, steps=steps)
+    two = gradient_descent(bowl, bowl_gradient, start_2d, learning_rate=learning_rate, steps=steps)
+    return one, two
+
+
+def momentum_runs(learning_rate: float, momentum: float, start: float = 2.0, steps: int = 100):
+    """Plain descent and momentum descent from the same start on the double well."""
+    kwargs = dict(learning_rate=learning_rate, steps=steps)
+    plain = gradient_descent(double_well, double_well_gradient, start, **kwargs)
+    moving = momentum_descent(double_well, double_well_gradient, start, momentum=momentum, **kwargs)
+    return plain, moving
+
+
 # --- mini-batch descent on a small regression problem --------------------------------------
 
 
@@ -171,13 +234,12 @@ def minibatch_descent(x, y, *, batch_size: int, learning_rate: float = 0.1, upda
     ``batch_size=1`` is true SGD, ``batch_size=len(x)`` is (full) batch gradient descent.
     The loss recorded after each update is measured on all the data, so runs compare fairly.
     """
-    learning_rate = check_learning_rate(learning_rate)
-    updates = check_steps(updates)
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if not (isinstance(batch_size, (int, np.integer)) and 1 <= batch_size <= len(x)):
-        raise ValueError(f"batch_size must be a whole number from 1 to {len(x)}; got {batch_size!r}.")
+    learning_rate = as_learning_rate(learning_rate)
+    updates = as_whole_number(updates, "updates", minimum=0)
+    x, y = as_finite_array(x, "x", (None,)), as_finite_array(y, "y", (len(x),))
+    batch_size = as_whole_number(batch_size, "batch_size", minimum=1, maximum=len(x))
     rng = np.random.default_rng(seed)
-    params = check_start(start, size=2)
+    params = as_start(start, size=2)
     run = MiniBatchRun(batch_size, [mean_squared_error(params, x, y)], [params.copy()])
     for _ in range(updates):
         batch = rng.choice(len(x), size=batch_size, replace=False)

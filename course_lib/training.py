@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 
+from course_lib.validation import as_finite_number, as_whole_number
 
 #: Keras compile settings that make ``fit`` fast on an accelerator: XLA compilation and one
 #: call per epoch of 469 steps (measured in benchmarks/training_benchmark.py).
@@ -69,12 +70,10 @@ def epoch_logger(print_fn=print):
 
 
 def _tf():
-    from course_lib.backend import quiet_tensorflow_logs
+    """Import TensorFlow quietly; a missing install raises the same clear ImportError as Keras's."""
+    from course_lib.backend import import_tensorflow
 
-    quiet_tensorflow_logs()
-    import tensorflow as tf
-
-    return tf
+    return import_tensorflow()
 
 
 class NaiveDense:
@@ -84,9 +83,9 @@ class NaiveDense:
     """
 
     def __init__(self, input_size: int, output_size: int, activation):
+        input_size = as_whole_number(input_size, "input_size", minimum=1)
+        output_size = as_whole_number(output_size, "output_size", minimum=1)
         tf = _tf()
-        if input_size < 1 or output_size < 1:
-            raise ValueError(f"layer sizes must be at least 1; got {input_size} -> {output_size}.")
         self.W = tf.Variable(tf.random.uniform((input_size, output_size), minval=0, maxval=1e-1))
         self.b = tf.Variable(tf.zeros((output_size,)))
         self.activation = activation
@@ -126,8 +125,7 @@ class BatchGenerator:
     def __init__(self, images, labels, batch_size: int = 128):
         if len(images) != len(labels):
             raise ValueError(f"got {len(images)} images but {len(labels)} labels.")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number of at least 1; got {batch_size!r}.")
+        batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
         self.index = 0
         self.images, self.labels, self.batch_size = images, labels, batch_size
         self.num_batches = math.ceil(len(images) / batch_size)
@@ -141,6 +139,7 @@ class BatchGenerator:
 
 def update_weights(gradients, weights, learning_rate: float = 1e-3) -> None:
     """Plain gradient descent, by hand: ``w <- w - learning_rate * g`` for every weight."""
+    learning_rate = as_finite_number(learning_rate, "learning_rate", positive=True)
     for g, w in zip(gradients, weights):
         w.assign_sub(g * learning_rate)
 
@@ -188,6 +187,9 @@ def fit(model, images, labels, *, epochs: int = 10, batch_size: int = 128, updat
 
     Returns the loss of every step. ``compiled=True`` runs each step as one TensorFlow graph.
     """
+    epochs = as_whole_number(epochs, "epochs", minimum=0)
+    batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
+    print_every = as_whole_number(print_every, "print_every", minimum=0)
     tf = _tf()
     step = compiled_training_step(update)(model) if compiled else (
         lambda x, y: one_training_step(model, x, y, update))
@@ -206,6 +208,8 @@ def fit(model, images, labels, *, epochs: int = 10, batch_size: int = 128, updat
 def evaluate(model, images, labels, batch_size: int = 1000) -> float:
     """Accuracy of the model: share of images whose argmax prediction is the label."""
     import numpy as np
+
+    batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
 
     predicted = np.concatenate([np.asarray(model(images[i:i + batch_size])).argmax(axis=1)
                                 for i in range(0, len(images), batch_size)])

@@ -1,6 +1,15 @@
-"""Shared fixtures. Unit tests never touch the network: any connection that leaves this
-machine fails loudly, so a code path that silently needs the network cannot pass."""
+"""Shared fixtures and helpers for every test folder.
 
+- Unit tests never touch the network: any connection that leaves this machine fails
+  loudly, so a code path that silently needs the network cannot pass.
+- Every test closes the pyplot figures it opened (``close_figures``).
+- ``png_of(panel)`` and ``is_png(data)`` read the pictures panels draw.
+- ``mnist_path`` and ``isolated_mnist_env`` give the real offline MNIST or none at all.
+- Under ``make quick`` (``COURSE_QUICK_TESTS=1``) Keras, TensorFlow, nbgrader, nbconvert and
+  Playwright cannot be imported at all (see ``tests/blocker.py``).
+"""
+
+import base64
 import ipaddress
 import os
 import socket
@@ -10,6 +19,14 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")  # tests draw figures without a display
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+
+from tests.blocker import QUICK_BLOCKED, block  # noqa: E402
+
+if os.environ.get("COURSE_QUICK_TESTS") == "1":
+    # `make quick`: a test that needs Keras, nbgrader or a browser must be marked so (and is
+    # then deselected); an unmarked one fails here instead of silently slowing the edit loop.
+    block(QUICK_BLOCKED, "blocked by `make quick`: mark the test keras, grader or browser")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO.parent / "shared" / "datasets" / "mnist.npz"
@@ -73,3 +90,32 @@ def isolated_mnist_env(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.setattr("course_lib.data.keras_cache_candidates", lambda: [tmp_path / "keras_home" / "datasets" / "mnist.npz"])
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every pyplot figure a test opened, so figures never pile up across tests."""
+    yield
+    plt.close("all")
+
+
+def _png_of(panel) -> bytes:
+    return bytes(panel.view.image.value)
+
+
+def _is_png(data) -> bool:
+    if isinstance(data, str):  # a display bundle holds base64 text
+        data = base64.b64decode(data)
+    return bytes(data).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.fixture
+def png_of():
+    """``png_of(panel)``: the PNG bytes a panel's figure view currently shows."""
+    return _png_of
+
+
+@pytest.fixture
+def is_png():
+    """``is_png(data)``: whether bytes (or base64 text) are a PNG image."""
+    return _is_png

@@ -63,7 +63,7 @@ def test_unknown_backend_has_no_gpus(monkeypatch):
     assert backend.visible_gpus() == []
 
 
-@pytest.mark.slow
+@pytest.mark.keras
 def test_tensorflow_sees_no_gpu_on_this_cpu_machine(monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     monkeypatch.delitem(sys.modules, "keras", raising=False)

@@ -10,7 +10,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.slow
+@pytest.mark.keras
+@pytest.mark.server
 def test_training_benchmark_tiny_run_writes_table_and_json(tmp_path, mnist_path):
     env = {**__import__("os").environ, "COURSE_MNIST_PATH": str(mnist_path), "COURSE_OFFLINE": "1"}
     result = subprocess.run([sys.executable, "benchmarks/training_benchmark.py", "--tiny", "--out", str(tmp_path)],
@@ -23,7 +24,8 @@ def test_training_benchmark_tiny_run_writes_table_and_json(tmp_path, mnist_path)
     assert "| benchmark | device |" in table and "tiny smoke run" in table
 
 
-@pytest.mark.slow
+@pytest.mark.grader
+@pytest.mark.server
 def test_grading_benchmark_tiny_run_writes_table_and_json(tmp_path):
     result = subprocess.run([sys.executable, "benchmarks/grading_benchmark.py", "--tiny", "--out", str(tmp_path)],
                             cwd=REPO, capture_output=True, text=True, timeout=600)

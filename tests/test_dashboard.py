@@ -1,14 +1,21 @@
-"""The dashboard and its extra panels, without a browser: tabs, lazy building, failures
-contained to their tab, the NumPy MNIST model, and no TensorFlow anywhere."""
+"""The dashboard without a browser: tabs, lazy building, failures contained to their tab,
+no TensorFlow anywhere, and the notebook shipped as package data."""
 
+import json
+import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from pathlib import Path
 
-import numpy as np
 import pytest
 
-from course_lib import dashboard, mnist_model
-from course_lib.widgets import CompositionPanel, MnistExplorer
+from course_lib import dashboard
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_tabs_titles_and_explanations():
@@ -48,6 +55,7 @@ def test_every_panel_builds_and_the_summary_says_so(mnist_path, monkeypatch):
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == board.widget.model_id
 
 
+@pytest.mark.server
 def test_the_dashboard_never_imports_tensorflow(mnist_path):
     code = ("import sys; from course_lib.dashboard import build_dashboard; build_dashboard(eager=True); "
             "print(sorted(m for m in ('tensorflow', 'keras', 'jax', 'torch') if m in sys.modules))")
@@ -57,52 +65,53 @@ def test_the_dashboard_never_imports_tensorflow(mnist_path):
     assert out.stdout.strip() == "[]"
 
 
-def test_numpy_model_matches_its_recorded_keras_accuracy(mnist_path):
-    from course_lib.data import load_mnist
-
-    _, (test_images, test_labels) = load_mnist(mnist_path)
-    probabilities = mnist_model.predict_proba(test_images)
-    assert probabilities.shape == (10000, 10)
-    np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
-    accuracy = float((probabilities.argmax(axis=1) == test_labels).mean())
-    assert accuracy > 0.95 and abs(accuracy - mnist_model.load_weights()["keras_test_accuracy"]) < 0.005
-    assert mnist_model.predict_proba(test_images[0]).shape == (10,)
+def test_the_dashboard_notebook_is_package_data_and_builds_the_dashboard():
+    notebook = Path(str(dashboard.DASHBOARD_NOTEBOOK))
+    assert notebook.is_file() and notebook.parent == Path(dashboard.__file__).parent
+    code = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code")
+    assert "build_dashboard(" in code
+    command = dashboard.voila_command(9999)
+    assert str(notebook) in command and "--Voila.ip=127.0.0.1" in command
 
 
-def test_missing_model_file_explains_how_to_rebuild_it(tmp_path):
-    with pytest.raises(mnist_model.MnistModelError, match="tools/train_dashboard_model.py"):
-        mnist_model.load_weights(str(tmp_path / "nope.npz"))
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def test_composition_panel_collapses_until_relu_is_ticked():
-    panel = CompositionPanel()
-    assert panel.gap < 1e-9 and "they coincide" in panel.view.ax.get_title()
-    picture = bytes(panel.view.image.value)
-    panel.relu_between.value = True
-    assert panel.gap > 0.1 and bytes(panel.view.image.value) != picture
-    panel.angle.value = -90
-    assert "W = W2 @ W1" in panel.text.value and panel.summary().startswith("CompositionPanel: with relu between")
-
-
-def test_mnist_explorer_explains_bad_numbers_and_recovers():
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 255, size=(20, 28, 28), dtype=np.uint8)
-    labels = rng.integers(0, 10, size=20)
-    panel = MnistExplorer(images, labels)
-    assert panel.summary().startswith("MnistExplorer: test image #0")
-    for garbage, message in (("x7", "is not a whole number"), ("", "is not a whole number"),
-                             ("20", "no test image #20"), ("-3", "no test image #-3")):
-        panel.index.value = garbage
-        assert message in panel.error
-    panel.index.value = " 5 "
-    assert panel.error is None and panel.current == 5
-    panel.random_button.click()
-    assert 0 <= panel.current < 20
-
-
-def test_mnist_explorer_without_mnist_says_how_to_get_it(isolated_mnist_env):
-    panel = MnistExplorer()
-    assert "does not download it" in panel.error and "make mnist" in panel.error
-    assert panel.random_button.disabled and panel.summary().startswith("MnistExplorer: unavailable")
-    panel.index.value = "3"  # still no crash
-    assert panel.error
+@pytest.mark.server
+def test_a_non_editable_install_serves_the_dashboard(tmp_path, mnist_path):
+    """`pip install .` (no editable link to the clone), then `python -m course_lib.dashboard` from elsewhere."""
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+         "--target", str(target), str(REPO)], capture_output=True, text=True, timeout=300)
+    assert install.returncode == 0, install.stderr[-2000:]
+    shutil.rmtree(REPO / "build", ignore_errors=True)  # setuptools' scratch folder
+    installed = target / "course_lib"
+    assert (installed / "dashboard.ipynb").is_file() and (installed / "panels" / "mnist_dense_64.npz").is_file()
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(target), "COURSE_MNIST_PATH": str(mnist_path), "COURSE_OFFLINE": "1"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = subprocess.run([sys.executable, "-c", "import course_lib.dashboard as d; print(d.DASHBOARD_NOTEBOOK)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
+    assert where.stdout.strip() == str(installed / "dashboard.ipynb"), where.stderr
+    server = subprocess.Popen([sys.executable, "-m", "course_lib.dashboard", "--port", str(port), "--cold"],
+                              cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page, deadline = "", time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:  # noqa: S310
+                    page = response.read().decode("utf-8", "replace")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.stdout.read()[-3000:]
+        assert "voila" in page.lower() and "Dashboard: 8 tabs" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert f"open http://127.0.0.1:{port}/" in server.stdout.read()

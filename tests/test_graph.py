@@ -1,7 +1,13 @@
-"""The computation-graph engine: the curriculum's numbers, the sum rule over paths, and
-gradients equal to finite differences and to tf.GradientTape on random graphs."""
+"""The computation-graph engine: the curriculum's numbers, the sum rule over paths, the one
+table of operations every pass reads, and gradients equal to finite differences and to
+tf.GradientTape on random graphs."""
 
+import dataclasses
 import math
+import re
+from collections import Counter
+
+import numpy as np
 
 import pytest
 from hypothesis import given, settings
@@ -54,7 +60,7 @@ def test_changing_an_input_and_recomputing():
     (lambda g: (g.constant("x", 1), g.constant("x", 2)), "already a node called 'x'"),
     (lambda g: g.add("y", "a", "b"), "uses 'a', which is not in the graph yet"),
     (lambda g: g.variable("w", float("nan")), "w must be a finite number"),
-    (lambda g: g.variable("w", "three"), "w must be a number"),
+    (lambda g: g.variable("w", "three"), "w must be a finite number; got 'three'"),
     (lambda g: g.constant("", 1), "non-empty name"),
     (lambda g: (g.variable("w", 1), g.add("y", "w", "w"), g.set_value("y", 3)), "computed by the graph"),
 ])
@@ -69,14 +75,19 @@ def test_empty_graph_has_no_output():
 
 
 @st.composite
-def random_graphs(draw):
-    """A random graph of adds and multiplies over 1-3 variables (smooth, so finite differences apply)."""
+def random_graphs(draw, operations=("add", "multiply"), constants=0):
+    """A random graph of ``operations`` over 1-3 variables and ``constants`` constants.
+
+    By default adds and multiplies only (smooth, so finite differences apply).
+    """
     g = G.Graph()
     names = []
     for i in range(draw(st.integers(1, 3))):
         names.append(g.variable(f"v{i}", draw(st.floats(-2, 2))))
+    for i in range(constants):
+        names.append(g.constant(f"c{i}", draw(st.floats(-2, 2))))
     for i in range(draw(st.integers(1, 5))):
-        op = draw(st.sampled_from(["add", "multiply"]))
+        op = draw(st.sampled_from(list(operations)))
         a, b = draw(st.sampled_from(names)), draw(st.sampled_from(names))
         names.append(getattr(g, op)(f"n{i}", a, b))
     g.forward()
@@ -104,7 +115,7 @@ def test_backward_equals_finite_differences_on_random_graphs(g):
             assert math.isclose(grads.get(name, 0.0), expected, rel_tol=1e-4, abs_tol=1e-4), (name, grads, expected)
 
 
-@pytest.mark.slow
+@pytest.mark.keras
 @settings(max_examples=15, deadline=None)
 @given(random_graphs())
 def test_backward_equals_gradient_tape_on_random_graphs(g):
@@ -128,7 +139,7 @@ def test_backward_equals_gradient_tape_on_random_graphs(g):
         assert math.isclose(ours.get(name, 0.0), float(tape_grad), rel_tol=1e-9, abs_tol=1e-9)
 
 
-@pytest.mark.slow
+@pytest.mark.keras
 def test_curriculum_example_matches_gradient_tape():
     from course_lib.backend import quiet_tensorflow_logs
 
@@ -141,3 +152,140 @@ def test_curriculum_example_matches_gradient_tape():
     tape_w, tape_b = tape.gradient(loss, [w, b])
     ours = G.curriculum_example().backward()
     assert (float(tape_w), float(tape_b)) == (ours["w"], ours["b"]) == (2.0, 1.0)
+
+
+# --- the one table of operations ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(G.OPERATIONS))
+def test_every_operation_has_local_derivatives_equal_to_finite_differences(kind):
+    operation = G.OPERATIONS[kind]
+    eps = 1e-6
+    # random points are (almost surely) away from any kink, such as |a - b| at a == b
+    for point in np.random.default_rng(5).uniform(-3, 3, size=(6, operation.arity)):
+        derivatives = operation.local_derivatives(*point)
+        assert len(derivatives) == operation.arity
+        for slot, derivative in enumerate(derivatives):
+            up, down = point.copy(), point.copy()
+            up[slot] += eps
+            down[slot] -= eps
+            expected = (operation.forward(*up) - operation.forward(*down)) / (2 * eps)
+            assert math.isclose(derivative, expected, rel_tol=1e-6, abs_tol=1e-6), (kind, point, slot)
+
+
+def test_absolute_error_has_derivative_zero_at_its_kink():
+    assert G.OPERATIONS["absolute_error"].local_derivatives(7.0, 7.0) == (0.0, 0.0)
+    grads = G.curriculum_example(x=2, w=3, b=1, y_true=7).backward()  # prediction == target
+    assert (grads["w"], grads["b"]) == (0.0, 0.0)
+
+
+def test_table_formulas_give_the_narration():
+    assert [G.OPERATIONS[k].formula_text("a", "b") for k in ("multiply", "add", "absolute_error")] == [
+        "a * b", "a + b", "|a - b|"]
+
+
+def assert_backward_equals_last_step(g):
+    last = g.steps()[-1]
+    grads = g.backward()
+    assert grads == last.grads
+    assert last.values == {name: node.value for name, node in g.nodes.items()}
+
+
+@pytest.mark.parametrize("example", [G.curriculum_example, G.two_paths_example])
+def test_backward_equals_the_grads_of_the_last_step(example):
+    assert_backward_equals_last_step(example())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-5, 5), st.floats(-5, 5), st.floats(-5, 5), st.floats(-5, 5))
+def test_backward_equals_the_last_step_at_random_values(x, w, b, y_true):
+    assert_backward_equals_last_step(G.curriculum_example(x=x, w=w, b=b, y_true=y_true))
+    assert_backward_equals_last_step(G.two_paths_example(x=x))
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_graphs(operations=tuple(G.OPERATIONS), constants=1))
+def test_backward_equals_the_last_step_on_random_graphs(g):
+    assert_backward_equals_last_step(g)
+
+
+def test_backward_builds_no_steps(monkeypatch):
+    g = G.curriculum_example()
+
+    def no_steps(*args, **kwargs):
+        raise AssertionError("backward() must not build narration steps")
+
+    monkeypatch.setattr(G, "Step", no_steps)
+    with pytest.raises(AssertionError, match="narration"):
+        g.steps()  # the patch bites
+    grads = g.backward()
+    assert (grads["w"], grads["b"]) == (2, 1)
+
+
+def count_forward_calls(monkeypatch) -> Counter:
+    """Wrap each operation's ``forward`` in the table so calls are counted by kind."""
+    calls = Counter()
+    for kind, operation in list(G.OPERATIONS.items()):
+        def counted(*inputs, _kind=kind, _forward=operation.forward):
+            calls[_kind] += 1
+            return _forward(*inputs)
+
+        monkeypatch.setitem(G.OPERATIONS, kind, dataclasses.replace(operation, forward=counted))
+    return calls
+
+
+@pytest.mark.parametrize("example", [G.curriculum_example, G.two_paths_example])
+@pytest.mark.parametrize("run", ["steps", "backward", "forward"])
+def test_each_pass_computes_each_node_once(monkeypatch, example, run):
+    g = example()
+    calls = count_forward_calls(monkeypatch)
+    getattr(g, run)()
+    per_kind = Counter(node.kind for node in g.nodes.values() if node.kind in G.OPERATIONS)
+    assert calls == per_kind
+
+
+def test_steps_leave_the_values_in_the_nodes():
+    g = G.curriculum_example()
+    g.set_value("w", 5)
+    assert g.steps()[-1].grads["w"] == 2
+    assert g.nodes["loss"].value == 7  # computed by the steps' own forward pass
+
+
+def test_an_operation_added_to_the_table_is_picked_up(monkeypatch):
+    subtract = G.Operation("subtract", "{0} - {1}", lambda a, b: a - b, lambda a, b: (1.0, -1.0))
+    monkeypatch.setitem(G.OPERATIONS, "subtract", subtract)
+    g = G.Graph()
+    g.variable("a", 5)
+    g.variable("b", 2)
+    g.operation("subtract", "d", "a", "b")
+    assert g.forward() == 3
+    assert g.backward() == {"d": 1.0, "a": 1.0, "b": -1.0}
+    assert g.steps()[1].text == "d = a - b = 5 - 2 = 3"
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda g: g.operation("divide", "y", "w", "w"), "unknown operation 'divide'"),
+    (lambda g: g.operation("add", "y", "w"), "add takes 2 inputs; 'y' got 1"),
+])
+def test_bad_operations_get_clear_errors(build, message):
+    g = G.Graph()
+    g.variable("w", 1)
+    with pytest.raises(ValueError, match=message):
+        build(g)
+
+
+@pytest.mark.parametrize("value", ["2", None, True])
+def test_values_must_be_numbers_not_text(value):
+    """Typed text is parsed by the stepper panel before it reaches the engine."""
+    message = re.escape(f"w must be a finite number; got {value!r}.")
+    with pytest.raises(ValueError, match=message):
+        G.Graph().variable("w", value)
+    g = G.curriculum_example()
+    with pytest.raises(ValueError, match=message):
+        g.set_value("w", value)
+    assert g.nodes["w"].value == 3  # unchanged
+
+
+def test_only_operations_have_local_derivatives():
+    with pytest.raises(ValueError, match="'w' is a variable, not an operation"):
+        G.curriculum_example().local_derivative(G.Edge("x", "w", 0))

@@ -115,3 +115,27 @@ def test_bad_batch_sizes_are_refused(batch_size):
     x, y = opt.make_regression(n=100)
     with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 100"):
         opt.minibatch_descent(x, y, batch_size=batch_size)
+
+
+@pytest.mark.parametrize("learning_rate, one, two", [
+    (0.05, "too slow", "too slow"), (0.3, "converged", "diverging"),
+    (0.95, "oscillating", "diverged"), (1.05, "diverging", "diverged"),
+])
+def test_verdicts_name_what_the_learning_rate_does(learning_rate, one, two):
+    run_1d, run_2d = opt.descent_runs(learning_rate, 12)
+    assert opt.judge_descent(run_1d, 0.0).outcome == one
+    assert opt.judge_descent(run_2d, np.zeros(2)).outcome == two
+
+
+def test_a_verdict_reads_as_outcome_then_explanation():
+    verdict = opt.judge_descent(opt.descent_runs(0.3, 12)[0], 0.0)
+    assert str(verdict) == f"{verdict.outcome}: {verdict.explanation}" and verdict.outcome == "converged"
+
+
+def test_where_it_ended():
+    plain, moving = opt.momentum_runs(0.02, 0.9)
+    assert opt.where_it_ended(plain) == opt.Ending("local minimum", pytest.approx(1.131, abs=0.05))
+    assert str(opt.where_it_ended(plain)) == "w = 1.13: stuck in the local minimum"
+    assert str(opt.where_it_ended(moving)) == "w = -1.30: the global minimum"
+    assert opt.where_it_ended(opt.gradient_descent(opt.double_well, opt.double_well_gradient, 2.0,
+                                                   learning_rate=0.5, steps=50)) == opt.Ending("diverged")

@@ -5,8 +5,8 @@ Usage: python tools/train_dashboard_model.py   (needs Keras + MNIST: run `make m
 
 The dashboard must start fast and never import TensorFlow, so it does not load a Keras
 model: it reads the two Dense layers' kernels and biases from an .npz file and predicts
-with NumPy (`course_lib.mnist_model`). This script trains that model (784 -> 64 -> 10,
-relu then softmax, 3 epochs, seeded) and writes course_lib/models/mnist_dense_64.npz
+with NumPy (`course_lib.panels.mnist`). This script trains that model (784 -> 64 -> 10,
+relu then softmax, 3 epochs, seeded) and writes course_lib/panels/mnist_dense_64.npz
 with float16 weights (about 100 kB) and the test accuracy it reached.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 from course_lib.backend import import_keras
 from course_lib.data import load_mnist
 
-OUT = Path(__file__).resolve().parents[1] / "course_lib" / "models" / "mnist_dense_64.npz"
+OUT = Path(__file__).resolve().parents[1] / "course_lib" / "panels" / "mnist_dense_64.npz"
 
 
 def main():
