@@ -32,8 +32,16 @@ c.LimitOutput.max_traceback = 100
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402 - after the plain settings
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, IgnorePattern, LimitOutput,
-    OverwriteKernelspec, SaveAutoGrades)
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
 
 from course_grading.preprocessors import LimitOutputSize, RestoreDeletedTestCells  # noqa: E402
 

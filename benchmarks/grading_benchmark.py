@@ -82,8 +82,9 @@ def table(rows: list[dict], tiny: bool) -> str:
              "| assignment | submissions | collect (s) | autograde (s) | per submission (s) | full marks |",
              "|---|---|---|---|---|---|"]
     for row in rows:
-        lines.append(f"| {row['assignment']} | {row['submissions']} | {row['collect_s']:.1f} | {row['autograde_s']:.1f} "
-                     f"| {row['per_submission_s']:.1f} | {row['full_marks']}/{row['submissions']} |")
+        lines.append(f"| {row['assignment']} | {row['submissions']} | {row['collect_s']:.1f} "
+                     f"| {row['autograde_s']:.1f} | {row['per_submission_s']:.1f} "
+                     f"| {row['full_marks']}/{row['submissions']} |")
     per_learner = sum(row["per_submission_s"] for row in rows)
     lines += ["", f"All {len(rows)} assignment(s) for one learner: about {per_learner:.0f} s of grading; "
                   f"for a class of 30, about {30 * per_learner / 60:.0f} min on this machine.", ""]

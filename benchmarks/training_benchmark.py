@@ -34,7 +34,6 @@ from course_lib import naive_ops  # noqa: E402
 from course_lib.backend import describe_device, import_keras, keras_backend_name, visible_gpus  # noqa: E402
 from course_lib.data import load_mnist  # noqa: E402
 from course_lib.timing import compare_speed  # noqa: E402
-
 from course_lib.training import FAST_FIT_SETTINGS as TUNED  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -66,7 +65,8 @@ def scratch_epoch(data, compiled: bool):
 
     x, y, xt, yt = data
     tf.random.set_seed(0)
-    model = training.NaiveSequential([training.NaiveDense(784, 512, tf.nn.relu), training.NaiveDense(512, 10, tf.nn.softmax)])
+    model = training.NaiveSequential([training.NaiveDense(784, 512, tf.nn.relu),
+                                      training.NaiveDense(512, 10, tf.nn.softmax)])
     training.fit(model, x[:256], y[:256], epochs=1, compiled=compiled, print_every=0)  # warm-up / tracing
     start = time.perf_counter()
     training.fit(model, x, y, epochs=1, compiled=compiled, print_every=0)
@@ -114,15 +114,18 @@ def main(argv=None):
     else:
         notes.append(f"The from-scratch loop uses tf.GradientTape: skipped under the {keras_backend_name()} backend.")
     if not visible_gpus():
-        notes.append("No GPU is visible here: the rows above are CPU rows; run this script on a GPU machine for GPU rows.")
+        notes.append("No GPU is visible here: the rows above are CPU rows; "
+                     "run this script on a GPU machine for GPU rows.")
 
     result = dict(machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                  device=device, date=time.strftime("%Y-%m-%d"), tiny=args.tiny, repeats=repeats, rows=rows, notes=notes)
+                  device=device, date=time.strftime("%Y-%m-%d"), tiny=args.tiny, repeats=repeats, rows=rows,
+                  notes=notes)
     table = [f"Measured {result['date']} on {result['machine']}; device: {device}; best of {repeats}"
              + (" (tiny smoke run)" if args.tiny else "") + ".", "",
              "| benchmark | device | baseline | faster version | speed-up | test accuracy (baseline / faster) |",
              "|---|---|---|---|---|---|"]
-    table += [f"| {r['name']} | {r['device']} | {r['baseline']} | {r['tuned']} | {r['ratio']}x | {r['accuracy'] or '-'} |"
+    table += [f"| {r['name']} | {r['device']} | {r['baseline']} | {r['tuned']} | {r['ratio']}x "
+              f"| {r['accuracy'] or '-'} |"
               for r in rows]
     table += [""] + [f"- {n}" for n in notes] + [""]
     out = Path(args.out)

@@ -2,8 +2,8 @@
 
 The notebook ``dashboard.ipynb`` beside this module (package data, so it ships with
 ``pip install .``) calls :func:`build_dashboard`, and Voila serves it (``make dashboard``,
-or ``python -m course_lib.dashboard`` from any install). Only the first tab's panel is built when the page opens; each other
-panel is built the first time its tab is opened, so the page is interactive quickly. No
+or ``python -m course_lib.dashboard`` from any install). Only the first tab's panel is built when the page
+opens; each other panel is built the first time its tab is opened, so the page is interactive quickly. No
 panel imports TensorFlow: the MNIST explorer predicts with NumPy.
 
 Each tab starts with one paragraph for the room, then the panel. A panel that cannot be
@@ -127,7 +127,8 @@ class Dashboard:
             panel = make()
         except Exception as error:  # noqa: BLE001 - one broken panel must not break the page
             self.errors[title] = f"{type(error).__name__}: {error}"
-            body = widgets.HTML(f"<p style='color:#b00020'>&#9888; This panel could not start: {html.escape(str(error))}</p>")
+            body = widgets.HTML(f"<p style='color:#b00020'>&#9888; This panel could not start: "
+                                f"{html.escape(str(error))}</p>")
         else:
             self.panels[title] = panel
             body = panel.widget
@@ -178,7 +179,7 @@ def main(argv=None) -> None:
     with resources.as_file(DASHBOARD_NOTEBOOK) as notebook:
         command = voila_command(args.port, preheat=not args.cold, notebook=notebook)
         print(f"Dashboard: open http://127.0.0.1:{args.port}/ in a browser (Ctrl+C stops it).", flush=True)
-        os.execv(command[0], command)
+        os.execv(command[0], command)  # noqa: S606 - replace this process with Voila on purpose
 
 
 if __name__ == "__main__":

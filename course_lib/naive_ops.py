@@ -72,6 +72,14 @@ def naive_relu(x):
     return x
 
 
+def _add_each(z: np.ndarray, value_at) -> np.ndarray:
+    """Add ``value_at(i, j)`` to every entry ``z[i, j]`` of the matrix ``z``, one at a time; return ``z``."""
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            z[i, j] += value_at(i, j)
+    return z
+
+
 def naive_add(x, y):
     """Return ``x + y`` for two matrices of the same shape, entry by entry.
 
@@ -81,11 +89,7 @@ def naive_add(x, y):
     x = _as_tensor(x, "x", 2, "naive_add")
     y = _as_tensor(y, "y", 2, "naive_add")
     _same_shape(x, y, "naive_add")
-    z = x.astype(np.result_type(x, y), copy=True)
-    for i in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            z[i, j] += y[i, j]
-    return z
+    return _add_each(x.astype(np.result_type(x, y), copy=True), lambda i, j: y[i, j])
 
 
 def naive_add_matrix_and_vector(x, y):
@@ -100,11 +104,7 @@ def naive_add_matrix_and_vector(x, y):
     x = _as_tensor(x, "x", 2, "naive_add_matrix_and_vector")
     y = _as_tensor(y, "y", 1, "naive_add_matrix_and_vector")
     _inner_match(x, y, "naive_add_matrix_and_vector")
-    z = x.astype(np.result_type(x, y), copy=True)
-    for i in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            z[i, j] += y[j]
-    return z
+    return _add_each(x.astype(np.result_type(x, y), copy=True), lambda i, j: y[j])
 
 
 def naive_vector_product(x, y):

@@ -94,7 +94,8 @@ class NaiveDense:
         import tensorflow as tf  # already loaded by __init__; a plain import keeps tf.function tracing clean
 
         if inputs.shape[-1] != self.W.shape[0]:
-            raise ValueError(f"NaiveDense expects inputs with {self.W.shape[0]} features; got shape {tuple(inputs.shape)}.")
+            raise ValueError(f"NaiveDense expects inputs with {self.W.shape[0]} features; "
+                             f"got shape {tuple(inputs.shape)}.")
         return self.activation(tf.matmul(inputs, self.W) + self.b)
 
     @property

@@ -100,7 +100,8 @@ def as_finite_array(value, name: str, shape: tuple | None = None, *, what: str |
     if shape is not None:
         fits = array.ndim == len(shape) and all(want is None or got == want for got, want in zip(array.shape, shape))
         if not fits:
-            wanted = "(" + ", ".join("n" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+            wanted = ("(" + ", ".join("n" if d is None else str(d) for d in shape)
+                      + ("," if len(shape) == 1 else "") + ")")
             must = f"be {what}, shape {wanted}" if what else f"have shape {wanted}"
             raise ValueError(f"{name} must {must}; got shape {array.shape}.")
     if not np.all(np.isfinite(array)):

@@ -27,6 +27,9 @@ if os.environ.get("COURSE_QUICK_TESTS") == "1":
     # `make quick`: a test that needs Keras, nbgrader or a browser must be marked so (and is
     # then deselected); an unmarked one fails here instead of silently slowing the edit loop.
     block(QUICK_BLOCKED, "blocked by `make quick`: mark the test keras, grader or browser")
+    # Whole folders and files whose every test is marked grader or browser import those
+    # packages at the top, so they are not even collected.
+    collect_ignore = ["grading", "test_dashboard_browser.py"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO.parent / "shared" / "datasets" / "mnist.npz"
@@ -88,8 +91,23 @@ def isolated_mnist_env(monkeypatch, tmp_path):
     monkeypatch.delenv("COURSE_MNIST_PATH", raising=False)
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    monkeypatch.setattr("course_lib.data.keras_cache_candidates", lambda: [tmp_path / "keras_home" / "datasets" / "mnist.npz"])
+    monkeypatch.setattr("course_lib.data.keras_cache_candidates",
+                        lambda: [tmp_path / "keras_home" / "datasets" / "mnist.npz"])
     return tmp_path
+
+
+@pytest.fixture
+def graph_with_subtract(monkeypatch):
+    """A graph ``d = a - b`` (a = 5, b = 2) using an operation added to the engine's table for this test."""
+    from course_lib import graph
+
+    subtract = graph.Operation("subtract", "{0} - {1}", lambda a, b: a - b, lambda a, b: (1.0, -1.0))
+    monkeypatch.setitem(graph.OPERATIONS, "subtract", subtract)
+    g = graph.Graph()
+    g.variable("a", 5)
+    g.variable("b", 2)
+    g.operation("subtract", "d", "a", "b")
+    return g
 
 
 @pytest.fixture(autouse=True)

@@ -237,7 +237,7 @@ def test_dashboard_command_keeps_voila_defaults():
     command = voila_command(8866)
     assert "--Voila.ip=127.0.0.1" in command and "--no-browser" in command and "--Voila.port_retries=0" in command
     assert command[-2:] == ["--preheat_kernel=True", "--pool_size=2"]
-    for unsafe in ("strip_sources", "show_tracebacks", "--debug", "0.0.0.0"):
+    for unsafe in ("strip_sources", "show_tracebacks", "--debug", "0.0.0.0"):  # noqa: S104 - asserts it is NOT used
         assert not any(unsafe in flag for flag in command)
     assert "python -m course_lib.dashboard" in (REPO / "Makefile").read_text()
     project_configs = [p for p in REPO.rglob("voila.json") if ".venv" not in p.parts]

@@ -49,7 +49,8 @@ def test_missing_file_says_what_was_tried_and_how_to_fix(monkeypatch, tmp_path):
 def test_relative_path_message_names_the_folder_it_was_read_from(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COURSE_MNIST_PATH", "../data/mnist.npz")
-    with pytest.raises(MnistUnavailableError, match=f"relative path is read from the current folder, {tmp_path}; use a full path"):
+    with pytest.raises(MnistUnavailableError,
+                       match=f"relative path is read from the current folder, {tmp_path}; use a full path"):
         load_mnist()
 
 
@@ -138,7 +139,8 @@ def test_failed_download_becomes_an_explained_error_not_a_urlerror(isolated_mnis
     monkeypatch.delenv("COURSE_OFFLINE")
 
     def no_internet():
-        raise Exception("URL fetch failure") from urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+        raise Exception("URL fetch failure") from urllib.error.URLError(
+            "[Errno -3] Temporary failure in name resolution")
 
     with pytest.raises(MnistUnavailableError) as info:
         load_mnist(download=no_internet)

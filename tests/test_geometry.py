@@ -1,7 +1,6 @@
 """Geometry of 2D maps: properties that must hold for any angle, matrix or point."""
 
 import math
-import re
 
 import numpy as np
 import pytest
@@ -45,7 +44,8 @@ def test_affine_inverse_recovers_the_points(points, W, b):
     assume(abs(determinant) > 1e-2)
     y = geo.affine(points, W, b)
     W_inv = np.linalg.inv(W)
-    np.testing.assert_allclose(geo.affine(y, W_inv, -W_inv @ b), points, atol=1e-6 * (1 + np.abs(points).max()) * np.linalg.cond(W))
+    np.testing.assert_allclose(geo.affine(y, W_inv, -W_inv @ b), points,
+                               atol=1e-6 * (1 + np.abs(points).max()) * np.linalg.cond(W))
 
 
 @SETTINGS
@@ -91,7 +91,8 @@ def test_matrices_of_the_curriculum():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: geo.affine(np.zeros((3, 3)), np.eye(2), np.zeros(2)), r"points must be one point per row, shape \(n, 2\); got shape \(3, 3\)"),
+    (lambda: geo.affine(np.zeros((3, 3)), np.eye(2), np.zeros(2)),
+     r"points must be one point per row, shape \(n, 2\); got shape \(3, 3\)"),
     (lambda: geo.linear([[1, 2]], np.eye(3)), r"W must be a 2x2 matrix, shape \(2, 2\); got shape \(3, 3\)"),
     (lambda: geo.linear([[1, 2]], [[1, np.inf], [0, 1]]), "W must hold finite numbers"),
     (lambda: geo.translate([[1, 2]], [1, 2, 3]), r"b must be a vector of 2 numbers, shape \(2,\); got shape \(3,\)"),

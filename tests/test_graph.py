@@ -8,7 +8,6 @@ import re
 from collections import Counter
 
 import numpy as np
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -251,13 +250,8 @@ def test_steps_leave_the_values_in_the_nodes():
     assert g.nodes["loss"].value == 7  # computed by the steps' own forward pass
 
 
-def test_an_operation_added_to_the_table_is_picked_up(monkeypatch):
-    subtract = G.Operation("subtract", "{0} - {1}", lambda a, b: a - b, lambda a, b: (1.0, -1.0))
-    monkeypatch.setitem(G.OPERATIONS, "subtract", subtract)
-    g = G.Graph()
-    g.variable("a", 5)
-    g.variable("b", 2)
-    g.operation("subtract", "d", "a", "b")
+def test_an_operation_added_to_the_table_is_picked_up(graph_with_subtract):
+    g = graph_with_subtract
     assert g.forward() == 3
     assert g.backward() == {"d": 1.0, "a": 1.0, "b": -1.0}
     assert g.steps()[1].text == "d = a - b = 5 - 2 = 3"

@@ -54,14 +54,34 @@ def test_package_docstring_lists_every_module_and_nothing_else():
     assert listed - packages == set(MODULES)
 
 
-def test_readme_layout_section_names_every_module():
+def readme_layout_entries() -> dict[str, str]:
+    """The README's layout block as {first word of an entry: its text}; an entry starts at column 0 or 2."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## How the project is laid out", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```", 2)[1]
+    entries, current = {}, None
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if line.strip() and indent in (0, 2):
+            current = line.split()[0].rstrip(",")
+            entries[current] = ""
+        if current:
+            entries[current] += line + "\n"
+    return entries
+
+
+def test_readme_layout_section_names_every_module():
+    entries = readme_layout_entries()
+    for folder in ("notebooks/", "course_lib/", "grading/", "course_grading/", "tests/", "plots/", "panels/",
+                   "feedback/"):
+        assert folder in entries, f"README layout has no entry for {folder}"
     for name in MODULES:
-        path = name.removeprefix("course_lib.").replace(".", "/") + ".py"
-        assert path in section, f"README layout section does not mention {path}"
-    for folder in ("course_lib/plots/", "course_lib/panels/", "course_lib/feedback/", "grading/course_grading/"):
-        assert folder in section
+        *folders, module = name.split(".")[1:]
+        where = [entries[f"{folders[-1]}/"]] if folders else [t for k, t in entries.items() if not k.endswith("/")]
+        assert any(f"{module}.py" in text for text in where), f"README layout does not list {name}"
+    grading = entries["course_grading/"]
+    for path in sorted((REPO / "grading" / "course_grading").glob("*.py")):
+        assert path.name == "__init__.py" or path.name in grading, f"README layout does not list {path.name}"
 
 
 def notebook_imports(path: Path) -> set[str]:

@@ -118,7 +118,8 @@ def test_lists_are_accepted():
         (lambda: ops.naive_matrix_vector_product_by_rows(np.ones(3), np.ones(3)), "x must be rank 2"),
         (lambda: ops.naive_matrix_product(np.ones((2, 3)), np.ones((4, 5))),
          "naive_matrix_product: x.shape[1] must equal y.shape[0]; got x.shape=(2, 3) and y.shape=(4, 5) (3 != 4)"),
-        (lambda: ops.naive_matrix_product(np.ones((2, 3)), np.ones(3)), "y must be rank 2 (a matrix); got rank 1 with shape (3,)"),
+        (lambda: ops.naive_matrix_product(np.ones((2, 3)), np.ones(3)),
+         "y must be rank 2 (a matrix); got rank 1 with shape (3,)"),
         (lambda: ops.naive_relu(np.array(5.0)), "x must be rank 2 (a matrix); got rank 0 with shape ()"),
     ],
 )

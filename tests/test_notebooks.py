@@ -35,7 +35,8 @@ def test_the_first_three_chapters_exist_in_order():
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
 
 
-@pytest.mark.skipif(not NBAUDIT.exists(), reason=f"nbaudit.py is not at {NBAUDIT} (it lives in the build machines' shared/)")
+@pytest.mark.skipif(not NBAUDIT.exists(),
+                    reason=f"nbaudit.py is not at {NBAUDIT} (it lives in the build machines' shared/)")
 def test_nbaudit_reports_no_problems():
     result = subprocess.run([sys.executable, str(NBAUDIT), str(REPO / "notebooks")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -89,7 +89,8 @@ def test_bad_starting_points_are_refused(start):
 @pytest.mark.parametrize("momentum", [-0.1, 1.0, 1.5, float("nan"), "lots"])
 def test_bad_momentum_is_refused(momentum):
     with pytest.raises(ValueError, match="momentum must be a number from 0"):
-        opt.momentum_descent(opt.double_well, opt.double_well_gradient, 1.0, learning_rate=0.01, momentum=momentum, steps=2)
+        opt.momentum_descent(opt.double_well, opt.double_well_gradient, 1.0, learning_rate=0.01, momentum=momentum,
+                             steps=2)
 
 
 def test_full_batch_descent_is_deterministic_gradient_descent():
@@ -102,7 +103,8 @@ def test_full_batch_descent_is_deterministic_gradient_descent():
 
 def test_every_batch_size_fits_the_line_and_small_batches_are_noisier():
     x, y = opt.make_regression(n=100, slope=2.0, intercept=1.0, noise=0.5, seed=0)
-    runs = {bs: opt.minibatch_descent(x, y, batch_size=bs, learning_rate=0.1, updates=80, seed=0) for bs in (1, 10, 100)}
+    runs = {bs: opt.minibatch_descent(x, y, batch_size=bs, learning_rate=0.1, updates=80, seed=0)
+            for bs in (1, 10, 100)}
     for run in runs.values():
         slope, intercept = run.path[-1]
         assert abs(slope - 2) < 0.3 and abs(intercept - 1) < 0.3

@@ -42,7 +42,8 @@ def test_dtype_changes_bytes_not_values():
     assert tensor_size((), "float64").nbytes == 8
 
 
-@pytest.mark.parametrize("n, text", [(5, "5 bytes"), (1500, "1.5 kB"), (42_000_000, "42 MB"), (143_360_000_000, "143 GB"), (2e12, "2.0 TB")])
+@pytest.mark.parametrize("n, text", [(5, "5 bytes"), (1500, "1.5 kB"), (42_000_000, "42 MB"),
+                                     (143_360_000_000, "143 GB"), (2e12, "2.0 TB")])
 def test_format_bytes(n, text):
     assert format_bytes(n) == text
 

@@ -4,8 +4,8 @@ small synthetic data. Everything here needs TensorFlow."""
 import numpy as np
 import pytest
 
-from course_lib.backend import import_keras
 from course_lib import training as T
+from course_lib.backend import import_keras
 from course_lib.training import epoch_logger
 
 pytestmark = pytest.mark.keras
@@ -43,7 +43,8 @@ def tf():
 
 def small_model(tf, seed=0, sizes=(784, 512, 10)):
     tf.random.set_seed(seed)
-    return T.NaiveSequential([T.NaiveDense(sizes[0], sizes[1], tf.nn.relu), T.NaiveDense(sizes[1], sizes[2], tf.nn.softmax)])
+    return T.NaiveSequential([T.NaiveDense(sizes[0], sizes[1], tf.nn.relu),
+                              T.NaiveDense(sizes[1], sizes[2], tf.nn.softmax)])
 
 
 def synthetic(n=256, features=20, seed=0):
@@ -79,7 +80,8 @@ def test_batch_generator_counts(n, batch_size, batches, last):
     assert len(images) == len(labels) == last
 
 
-@pytest.mark.parametrize("kwargs, message", [(dict(batch_size=0), "at least 1"), (dict(batch_size=2.5), "whole number")])
+@pytest.mark.parametrize("kwargs, message", [(dict(batch_size=0), "at least 1"),
+                                             (dict(batch_size=2.5), "whole number")])
 def test_batch_generator_rejects_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         T.BatchGenerator(np.zeros(4), np.zeros(4), **kwargs)

@@ -220,7 +220,8 @@ def check_square_to_parallelogram(W, b):
     for corner, target in PARALLELOGRAM.items():
         landed = W @ np.array(corner, float) + b
         if not np.allclose(landed, target, atol=1e-6):
-            return checks.not_yet(f"corner {corner} lands on {np.round(landed, 3).tolist()}, not on {list(target)}.", hint)
+            return checks.not_yet(f"corner {corner} lands on {np.round(landed, 3).tolist()}, not on {list(target)}.",
+                                  hint)
     return checks.correct("The square maps exactly onto the parallelogram.")
 
 
@@ -286,7 +287,8 @@ def check_gradient_step(answer, w0=3.0, learning_rate=0.1):
 
 
 def check_learning_rate_choice(answer, steps: int = 10, start: float = 3.0, tolerance: float = 0.01):
-    """A learning rate with which ``steps`` steps of descent on ``w**2`` from ``start`` end within ``tolerance`` of 0."""
+    """A learning rate with which ``steps`` steps of descent on ``w**2`` from ``start`` end within ``tolerance``
+    of 0."""
     from course_lib import optimization
 
     hint = ("each step multiplies w by (1 - 2 * learning_rate): make that factor small, "
@@ -344,7 +346,8 @@ def check_tape_derivative(answer):
         answer = answer.numpy()
     return checks.check_value(
         answer, 3 * 2.0 ** 2,
-        hint="x = tf.Variable(2.0); inside `with tf.GradientTape() as tape:` compute y = x**3; then tape.gradient(y, x).",
+        hint="x = tf.Variable(2.0); inside `with tf.GradientTape() as tape:` compute y = x**3; "
+             "then tape.gradient(y, x).",
     )
 
 
@@ -380,7 +383,8 @@ def check_gradient_scaling(answer):
 
 def check_weight_tensor_count(answer, layers: int = 3):
     """How many weight tensors a ``NaiveSequential`` of ``layers`` ``NaiveDense`` layers holds."""
-    return checks.check_value(answer, 2 * layers, hint="each NaiveDense holds two tensors: its kernel W and its bias b.")
+    return checks.check_value(answer, 2 * layers,
+                              hint="each NaiveDense holds two tensors: its kernel W and its bias b.")
 
 
 def check_chance_accuracy(answer, classes: int = 10):

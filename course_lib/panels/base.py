@@ -186,6 +186,10 @@ class Panel:
         self.error = text
         self.message.value = f'<span style="color:#b00020">&#9888; {html.escape(text)}</span>'
 
+    def show_lines(self, *lines: str) -> None:
+        """Show ``lines`` as preformatted text under the controls (in ``self.text``), escaped."""
+        self.text.value = "<pre>" + html.escape("\n".join(lines), quote=False) + "</pre>"
+
     def clear_error(self) -> None:
         self.error = None
         self.message.value = ""

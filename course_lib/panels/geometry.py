@@ -17,8 +17,18 @@ import numpy as np
 from course_lib import geometry
 from course_lib.panels.base import SLIDER_LAYOUT, SLIDER_STYLE, FigureView, Panel, parse_matrix, slider
 from course_lib.plots.geometry import (
-    ORIGINAL_STYLE, draw_composition, draw_decision_line, draw_layer, draw_shape, draw_vectors, format_matrix,
-    format_vector, frame, layer_titles, move_shape, move_vectors,
+    ORIGINAL_STYLE,
+    draw_composition,
+    draw_decision_line,
+    draw_layer,
+    draw_shape,
+    draw_vectors,
+    format_matrix,
+    format_vector,
+    frame,
+    layer_titles,
+    move_shape,
+    move_vectors,
 )
 
 
@@ -148,7 +158,7 @@ class VectorAddition(Panel):
     def update(self, change=None) -> None:
         A, B = self.vectors
         move_vectors(self.arrows, A, B)
-        self.text.value = f"<pre>A + B = {format_vector(A + B)}</pre>"
+        self.show_lines(f"A + B = {format_vector(A + B)}")
         self.view.refresh()
 
     def summary(self) -> str:
@@ -168,7 +178,8 @@ class TranslationLab(Panel):
         self.view = FigureView(figsize=(3.8, 3.8), alt="A letter F and its translated copy")
         draw_shape(self.view.ax, self.shape, **ORIGINAL_STYLE)
         self.lines = draw_shape(self.view.ax, self.shape)
-        self.arrow = self.view.ax.quiver(0, 0, 1, 0.5, angles="xy", scale_units="xy", scale=1, color="tab:green", width=0.012)
+        self.arrow = self.view.ax.quiver(0, 0, 1, 0.5, angles="xy", scale_units="xy", scale=1, color="tab:green",
+                                         width=0.012)
         frame(self.view.ax, [[limit, limit]], margin=0)
         self.view.ax.set_title("every point + b (green arrow)")
         self.view.animate(self.lines + [self.arrow])
@@ -239,7 +250,7 @@ class UncrumplingView(Panel):
             line.remove()
         ax.set_title(f"{layer_titles(len(network.hidden))[k]}, training step {self.step.value}")
         accuracy = network.accuracy(self.points, self.labels)
-        self.text.value = f"<pre>accuracy at this step: {accuracy:.2f}</pre>"
+        self.show_lines(f"accuracy at this step: {accuracy:.2f}")
         self.view.refresh()
 
     def summary(self) -> str:
@@ -282,7 +293,8 @@ class CompositionPanel(Panel):
         self.view.ax.clear()
         self.gap = draw_composition(self.view.ax, self.shape, W1, b1, W2, b2, self.relu_between.value)
         same = self.gap < 1e-9
-        self.view.ax.set_title("they coincide: one layer is enough" if same else "relu folded part of it: no single layer does that")
+        self.view.ax.set_title("they coincide: one layer is enough" if same
+                               else "relu folded part of it: no single layer does that")
         self.text.value = (f"<pre>W = W2 @ W1 = {format_matrix(W)}\nb = W2 @ b1 + b2 = {format_vector(b)}\n"
                            f"largest gap between the two: {self.gap:.2f}</pre>")
         self.view.refresh()

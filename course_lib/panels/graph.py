@@ -9,8 +9,6 @@ Introduced in notebook 05.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 from course_lib import graph as graph_module
@@ -29,13 +27,15 @@ class GraphStepper(Panel):
         self.example = widgets.Dropdown(options=list(self.EXAMPLES), value=example, description="graph",
                                         style=SLIDER_STYLE, layout=widgets.Layout(width="420px"))
         self.inputs_box = widgets.HBox()
-        self.previous = widgets.Button(description="previous", icon="step-backward", layout=widgets.Layout(width="110px"))
+        self.previous = widgets.Button(description="previous", icon="step-backward",
+                                       layout=widgets.Layout(width="110px"))
         self.next = widgets.Button(description="next", icon="step-forward", layout=widgets.Layout(width="110px"))
         self.to_end = widgets.Button(description="all steps", icon="fast-forward", layout=widgets.Layout(width="110px"))
         self.to_start = widgets.Button(description="start", icon="undo", layout=widgets.Layout(width="110px"))
         self.counter = widgets.HTML()
         self.text = widgets.HTML()
-        self.view = FigureView(figsize=(8.5, 3.6), alt="A computation graph with values, local derivatives and gradients")
+        self.view = FigureView(figsize=(8.5, 3.6),
+                               alt="A computation graph with values, local derivatives and gradients")
         self.widget = widgets.VBox([
             widgets.HBox([self.example, self.inputs_box]),
             widgets.HBox([self.to_start, self.previous, self.next, self.to_end, self.counter]),
@@ -82,7 +82,7 @@ class GraphStepper(Panel):
         step = self.steps[self.position]
         draw_graph(self.view.ax, self.graph, step)
         self.counter.value = f"&nbsp;step {self.position + 1} of {len(self.steps)} ({step.phase} pass)"
-        self.text.value = f"<pre>{html.escape(step.text)}</pre>"
+        self.show_lines(step.text)
         self.previous.disabled = self.position == 0
         self.next.disabled = self.position == len(self.steps) - 1
         self.view.refresh()

@@ -11,7 +11,6 @@ Used by the dashboard (tab "MNIST explorer").
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,7 +41,8 @@ def load_weights(path: str | None = None) -> dict:
             "Recreate it with `python tools/train_dashboard_model.py`."
         ) from error
     if weights["w1"].shape[0] != 784 or weights["w2"].shape[1] != 10:
-        raise MnistModelError(f"{path} holds a model of the wrong shape: {weights['w1'].shape} and {weights['w2'].shape}.")
+        raise MnistModelError(f"{path} holds a model of the wrong shape: "
+                              f"{weights['w1'].shape} and {weights['w2'].shape}.")
     return weights
 
 
@@ -70,7 +70,8 @@ class MnistExplorer(Panel):
 
         self.index = widgets.Text(value=str(index), description="test image #", style=SLIDER_STYLE,
                                   layout=widgets.Layout(width="220px"))
-        self.random_button = widgets.Button(description="random digit", icon="random", layout=widgets.Layout(width="140px"))
+        self.random_button = widgets.Button(description="random digit", icon="random",
+                                            layout=widgets.Layout(width="140px"))
         self.text = widgets.HTML()
         self.view = FigureView(figsize=(7, 3.2), alt="A handwritten digit and the model's probability for each class")
         self.view.figure.clear()
@@ -140,4 +141,5 @@ class MnistExplorer(Panel):
     def summary(self) -> str:
         if self.unavailable:
             return f"MnistExplorer: unavailable ({self.unavailable[0]})"
-        return f"MnistExplorer: test image #{self.current}, label {self.labels[self.current]}, predicted {self.prediction}"
+        return (f"MnistExplorer: test image #{self.current}, label {self.labels[self.current]}, "
+                f"predicted {self.prediction}")

@@ -17,7 +17,12 @@ import numpy as np
 from course_lib.optimization import descent_runs, judge_descent, momentum_runs, where_it_ended
 from course_lib.panels.base import SLIDER_LAYOUT, SLIDER_STYLE, FigureView, Panel, slider
 from course_lib.plots.optimization import (
-    CURVES, describe_slope, draw_derivative, draw_descent_1d, draw_descent_2d, draw_momentum,
+    CURVES,
+    describe_slope,
+    draw_derivative,
+    draw_descent_1d,
+    draw_descent_2d,
+    draw_momentum,
 )
 
 
@@ -45,7 +50,8 @@ class DerivativeExplorer(Panel):
     def update(self, change=None) -> None:
         self.view.ax.clear()
         draw_derivative(self.view.ax, self.curve.value, self.p.value)
-        self.text.value = f"<p style='max-width:300px'>slope a = {self.slope:.2f}: {html.escape(describe_slope(self.slope))}</p>"
+        self.text.value = (f"<p style='max-width:300px'>slope a = {self.slope:.2f}: "
+                           f"{html.escape(describe_slope(self.slope))}</p>")
         self.view.refresh()
 
     def summary(self) -> str:
@@ -88,8 +94,7 @@ class DescentSandbox(Panel):
         draw_descent_2d(self.ax_2d, two)
         self.ax_1d.set_title("loss(w) = w**2")
         self.ax_2d.set_title("bowl: steep across, shallow along")
-        self.text.value = (f"<pre>1D:   {html.escape(str(self.verdicts[0]))}\n"
-                           f"bowl: {html.escape(str(self.verdicts[1]))}</pre>")
+        self.show_lines(f"1D:   {self.verdicts[0]}", f"bowl: {self.verdicts[1]}")
         self.view.refresh()
 
     def summary(self) -> str:
@@ -121,8 +126,7 @@ class MomentumSandbox(Panel):
         self.view.ax.clear()
         draw_momentum(self.view.ax, self.plain, self.moving)
         self.view.ax.set_title("X: where each run ended after 100 steps")
-        self.text.value = (f"<pre>plain:    {html.escape(str(where_it_ended(self.plain)))}\n"
-                           f"momentum: {html.escape(str(where_it_ended(self.moving)))}</pre>")
+        self.show_lines(f"plain:    {where_it_ended(self.plain)}", f"momentum: {where_it_ended(self.moving)}")
         self.view.refresh()
 
     def summary(self) -> str:

@@ -64,7 +64,8 @@ def plot_transform(shape: geometry.Shape, transformed: geometry.Shape, *, title:
     draw_shape(ax, transformed, label="after")
     frame(ax, np.vstack([shape.points, transformed.points]))
     handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[:1] + handles[len(shape.parts):len(shape.parts) + 1], ["before", "after"], loc="lower right", fontsize=8)
+    ax.legend(handles[:1] + handles[len(shape.parts):len(shape.parts) + 1], ["before", "after"], loc="lower right",
+              fontsize=8)
     ax.set_title(title)
     return ax.figure
 
@@ -118,7 +119,8 @@ def draw_composition(ax, shape: geometry.Shape, W1, b1, W2, b2, relu_between: bo
     first and they part. Returns the largest distance between the two results.
     """
     W, b = geometry.compose_affine(W1, b1, W2, b2)
-    first = (lambda p: geometry.relu(geometry.affine(p, W1, b1))) if relu_between else (lambda p: geometry.affine(p, W1, b1))
+    first = ((lambda p: geometry.relu(geometry.affine(p, W1, b1))) if relu_between
+             else (lambda p: geometry.affine(p, W1, b1)))
     two_step = shape.map(lambda p: geometry.affine(first(p), W2, b2))
     one_step = shape.map(lambda p: geometry.affine(p, W, b))
     if relu_between:

@@ -34,7 +34,8 @@ def plot_digit(image, label=None, *, title: str | None = None, ax=None):
     image = _as_image(image)
     if ax is None:
         fig, ax = plt.subplots(figsize=(3, 3))
-    ax.imshow(image, cmap="gray_r", vmin=0, vmax=max(255, float(image.max(initial=0))) if image.dtype == np.uint8 else None)
+    ax.imshow(image, cmap="gray_r", vmin=0,
+              vmax=max(255, float(image.max(initial=0))) if image.dtype == np.uint8 else None)
     if title is None:
         title = f"label {label}" if label is not None else f"{image.shape[0]}x{image.shape[1]} image"
     ax.set_title(title)
@@ -62,7 +63,8 @@ def plot_digits(images, labels=None, *, predictions=None, ncols: int = 10, title
             raise ValueError(f"got {n} images but {len(values)} {name}.")
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.4 * nrows + 0.5), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.4 * nrows + 0.5), squeeze=False,
+                             layout="constrained")
     for k, ax in enumerate(axes.flat):
         if k >= n:
             ax.axis("off")
@@ -91,7 +93,8 @@ def plot_crop(image, rows: slice, cols: slice, *, title: str | None = None):
     image = _as_image(image)
     crop = image[rows, cols]
     if crop.size == 0:
-        raise ValueError(f"the slices [{_slice_text(rows)}, {_slice_text(cols)}] select nothing from shape {image.shape}.")
+        raise ValueError(f"the slices [{_slice_text(rows)}, {_slice_text(cols)}] "  # noqa: S608 - a message, not SQL
+                         f"select nothing from shape {image.shape}.")
     r0, r1, _ = rows.indices(image.shape[0])
     c0, c1, _ = cols.indices(image.shape[1])
     fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3.3), layout="constrained")
@@ -121,8 +124,10 @@ def plot_batches(images, labels=None, *, batch_size: int = 128, batches=(0, 1, 2
     n_batches = -(-len(images) // batch_size)
     for n in batches:
         if not 0 <= n < n_batches:
-            raise ValueError(f"batch {n} does not exist: {len(images)} images make batches 0 to {n_batches - 1} of size {batch_size}.")
-    fig, axes = plt.subplots(len(batches), per_batch, figsize=(1.1 * per_batch, 1.35 * len(batches) + 0.6), squeeze=False, layout="constrained")
+            raise ValueError(f"batch {n} does not exist: {len(images)} images make batches 0 to {n_batches - 1} "
+                             f"of size {batch_size}.")
+    fig, axes = plt.subplots(len(batches), per_batch, figsize=(1.1 * per_batch, 1.35 * len(batches) + 0.6),
+                             squeeze=False, layout="constrained")
     for row, n in enumerate(batches):
         start = batch_size * n
         batch = images[start:start + batch_size]

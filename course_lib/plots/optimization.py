@@ -132,11 +132,13 @@ def plot_momentum(learning_rate: float = 0.02, momentum: float = 0.9, start: flo
     return fig
 
 
-def plot_minibatch_comparison(x, y, batch_sizes=(1, 10, 100), learning_rate: float = 0.1, updates: int = 80, seed: int = 0):
+def plot_minibatch_comparison(x, y, batch_sizes=(1, 10, 100), learning_rate: float = 0.1, updates: int = 80,
+                              seed: int = 0):
     """Full-data loss after each update for true SGD, mini-batch and full-batch descent."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
     for batch_size, colour in zip(batch_sizes, ("tab:red", "tab:blue", "black")):
-        run = opt.minibatch_descent(x, y, batch_size=batch_size, learning_rate=learning_rate, updates=updates, seed=seed)
+        run = opt.minibatch_descent(x, y, batch_size=batch_size, learning_rate=learning_rate, updates=updates,
+                                    seed=seed)
         name = "true SGD" if batch_size == 1 else "full batch" if batch_size == len(x) else "mini-batch"
         ax.plot(run.losses, color=colour, lw=1.3, label=f"{name} (batch_size={batch_size})")
     ax.set_yscale("log")

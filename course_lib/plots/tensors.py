@@ -92,7 +92,8 @@ def _box_size(n: int) -> float:
     return 0.45 * n if n <= 8 else 3.6 + 0.9 * np.log2(n / 8)
 
 
-def _draw_grid(ax, values, x0: float, y0: float, colour: str, cell: float = 1.0, numbers: bool = True) -> tuple[float, float]:
+def _draw_grid(ax, values, x0: float, y0: float, colour: str, cell: float = 1.0,
+               numbers: bool = True) -> tuple[float, float]:
     """Draw a rank-0, 1 or 2 array as a grid of cells with its top-left at (x0, y0).
 
     Cells are opaque (a light tint of ``colour``) so that grids drawn later cover earlier

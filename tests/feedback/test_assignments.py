@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from course_lib.feedback import assignments as check
 from course_lib import geometry
+from course_lib.feedback import assignments as check
 
 
 def _stub(*args):

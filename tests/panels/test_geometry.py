@@ -8,7 +8,6 @@ from course_lib import geometry as geo
 from course_lib.panels.geometry import CompositionPanel, TransformLab, TranslationLab, UncrumplingView, VectorAddition
 
 
-
 def test_transform_lab_starts_as_identity():
     lab = TransformLab()
     np.testing.assert_array_equal(lab.W, np.eye(2))

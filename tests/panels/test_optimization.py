@@ -5,7 +5,6 @@ import numpy as np
 from course_lib.panels.optimization import DerivativeExplorer, DescentSandbox, MomentumSandbox
 
 
-
 def test_derivative_explorer_follows_the_point_and_the_curve(png_of):
     panel = DerivativeExplorer()
     before = png_of(panel)

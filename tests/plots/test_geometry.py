@@ -1,12 +1,9 @@
 """Static geometry figures: titled, with both shapes drawn, and the composition shown right."""
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 
 from course_lib import geometry as geo
 from course_lib.plots import geometry as gp
-
 
 
 def test_format_matrix_and_vector_round_and_drop_negative_zero():
@@ -38,7 +35,7 @@ def test_plot_composition_overlays_two_step_and_one_step():
     middle, right = fig.axes[1], fig.axes[2]
 
     def line(ax, label):
-        return next(l for l in ax.lines if l.get_label() == label).get_xydata()
+        return next(artist for artist in ax.lines if artist.get_label() == label).get_xydata()
 
     np.testing.assert_allclose(line(middle, "two layers"), line(middle, "one layer: W, b"), atol=1e-12)
     assert not np.allclose(line(right, "relu between"), line(right, "one layer: W, b"))

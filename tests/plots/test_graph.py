@@ -44,13 +44,8 @@ def test_operation_labels_come_from_the_table(monkeypatch):
     assert "x1\nx times w\n= 6" in texts and "x2\nx1 + b\n= 7" in texts
 
 
-def test_an_operation_added_to_the_table_is_drawn(monkeypatch):
-    subtract = G.Operation("subtract", "{0} - {1}", lambda a, b: a - b, lambda a, b: (1.0, -1.0))
-    monkeypatch.setitem(G.OPERATIONS, "subtract", subtract)
-    g = G.Graph()
-    g.variable("a", 5)
-    g.variable("b", 2)
-    g.operation("subtract", "d", "a", "b")
+def test_an_operation_added_to_the_table_is_drawn(graph_with_subtract):
+    g = graph_with_subtract
     g.multiply("y", "d", "d")
     texts = drawn_texts(g)
     assert "d\na - b\n= 3" in texts and "y\nd * d\n= 9" in texts

@@ -1,6 +1,5 @@
 """Every plot helper returns a labelled figure and rejects bad input with a clear message."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
