@@ -149,4 +149,4 @@ grades: $(VENV)/.grader-installed
 	@echo "Grades written to $(COURSE)/grades.csv"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis course_lib.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build course_lib.egg-info grading/course_grading.egg-info grading/build

@@ -132,7 +132,7 @@ def keras_cache_candidates() -> list[Path]:
             Path("/tmp/.keras/datasets/mnist.npz")]  # noqa: S108 - Keras's own fallback path, read only
 
 
-def _check_file(path: Path, verify_hash: bool) -> str | None:
+def _file_problem(path: Path, verify_hash: bool) -> str | None:
     """Return why ``path`` cannot be used as MNIST, or ``None`` if it can."""
     if not path.exists():
         if not path.is_absolute():
@@ -163,7 +163,7 @@ def locate_mnist(path: str | os.PathLike | None = None, *, verify_hash: bool = T
     if named:
         named = Path(named).expanduser()
         origin = "the path given" if path is not None else f"${MNIST_PATH_VAR}"
-        problem = _check_file(named, verify_hash)
+        problem = _file_problem(named, verify_hash)
         if problem:
             return MnistSource(
                 "local", named, f"MNIST could not be loaded from {origin}: {problem}",
@@ -173,7 +173,7 @@ def locate_mnist(path: str | os.PathLike | None = None, *, verify_hash: bool = T
 
     tried = [f"1. ${MNIST_PATH_VAR}: not set."]
     for candidate in keras_cache_candidates():
-        problem = _check_file(candidate, verify_hash)
+        problem = _file_problem(candidate, verify_hash)
         if problem is None:
             return MnistSource("cache", candidate)
         tried.append(f"2. Keras cache: {problem}")

@@ -9,6 +9,8 @@ import timeit
 from dataclasses import dataclass
 from typing import Callable
 
+from course_lib.validation import as_whole_number
+
 
 @dataclass(frozen=True)
 class SpeedComparison:
@@ -44,7 +46,7 @@ class SpeedComparison:
 
 def best_time(function: Callable[[], object], *, number: int = 1, repeat: int = 3) -> float:
     """Return the best total time, in seconds, of ``number`` calls to ``function`` over ``repeat`` tries."""
-    _check_counts(number, repeat)
+    number, repeat = _as_counts(number, repeat)
     return min(timeit.Timer(function).repeat(repeat=repeat, number=number))
 
 
@@ -67,7 +69,7 @@ def compare_speed(
         number: calls per try (the curriculum's demo uses 1000).
         repeat: tries per function.
     """
-    _check_counts(number, repeat)
+    number, repeat = _as_counts(number, repeat)
     naive_times, fast_times = [], []
     for _ in range(repeat):
         naive_times.append(timeit.Timer(naive).timeit(number))
@@ -75,6 +77,5 @@ def compare_speed(
     return SpeedComparison(min(naive_times), min(fast_times), number, repeat, naive_label, fast_label)
 
 
-def _check_counts(number: int, repeat: int) -> None:
-    if int(number) != number or number < 1 or int(repeat) != repeat or repeat < 1:
-        raise ValueError(f"number and repeat must be positive whole numbers; got number={number!r}, repeat={repeat!r}.")
+def _as_counts(number, repeat) -> tuple[int, int]:
+    return as_whole_number(number, "number", minimum=1), as_whole_number(repeat, "repeat", minimum=1)

@@ -46,8 +46,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(notebook: Path, port: int, cwd: Path = REPO) -> subprocess.Popen:
-    """Start Voila exactly as `make dashboard` does (loopback, no port retries); wait until it listens."""
+def start_voila(notebook: Path | None, port: int, cwd: Path = REPO) -> subprocess.Popen:
+    """Start Voila exactly as `make dashboard` does (loopback, no port retries); wait until it listens.
+
+    ``notebook=None`` serves the dashboard's own notebook (package data of course_lib).
+    """
     process = subprocess.Popen(voila_command(port, notebook=notebook), cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -84,7 +87,7 @@ def browser():
 def page(browser):
     """The dashboard, served by Voila and open in a tab, interactive."""
     port = free_port()
-    server = start_voila(REPO / "notebooks" / "dashboard.ipynb", port)
+    server = start_voila(None, port)
     try:
         tab = browser.new_page(viewport={"width": 1250, "height": 950})
         tab.goto(f"http://127.0.0.1:{port}/", timeout=90000)

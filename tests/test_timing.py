@@ -37,7 +37,10 @@ def test_zero_fast_time_gives_infinite_ratio():
     assert SpeedComparison(1.0, 0.0, 1, 1).ratio == float("inf")
 
 
-@pytest.mark.parametrize("number, repeat", [(0, 3), (10, 0), (-1, 1), (2.5, 1)])
-def test_bad_counts_are_rejected(number, repeat):
-    with pytest.raises(ValueError, match="positive whole numbers"):
+@pytest.mark.parametrize("number, repeat, name", [(0, 3, "number"), (10, 0, "repeat"), (-1, 1, "number"),
+                                                  (2.5, 1, "number"), ("10", 1, "number")])
+def test_bad_counts_are_rejected(number, repeat, name):
+    with pytest.raises(ValueError, match=f"^{name} must be a whole number of at least 1"):
         compare_speed(lambda: None, lambda: None, number=number, repeat=repeat)
+    with pytest.raises(ValueError, match=f"^{name} must be a whole number of at least 1"):
+        best_time(lambda: None, number=number, repeat=repeat)
