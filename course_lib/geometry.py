@@ -129,7 +129,8 @@ def densify(corners, step: float = 0.05, closed: bool = False) -> np.ndarray:
 
 def grid_shape(extent: float = 1.0, lines: int = 5, step: float = 0.05) -> Shape:
     """A square grid of ``lines`` horizontal and vertical lines over ``[-extent, extent]``."""
-    ticks = np.linspace(-extent, extent, lines)
+    extent = as_finite_number(extent, "extent", positive=True)
+    ticks = np.linspace(-extent, extent, as_whole_number(lines, "lines", minimum=2))
     parts = [densify([(-extent, t), (extent, t)], step) for t in ticks]
     parts += [densify([(t, -extent), (t, extent)], step) for t in ticks]
     return Shape("grid", tuple(parts))

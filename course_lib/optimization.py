@@ -36,6 +36,7 @@ def as_start(start, size: int | None = None) -> np.ndarray:
 
 def derivative(f: Callable[[float], float], x: float, eps: float = 1e-6) -> float:
     """Return the slope of ``f`` at ``x``, estimated by a central difference."""
+    x, eps = as_finite_number(x, "x"), as_finite_number(eps, "eps", positive=True)
     return (f(x + eps) - f(x - eps)) / (2 * eps)
 
 
@@ -207,6 +208,9 @@ def momentum_runs(learning_rate: float, momentum: float, start: float = 2.0, ste
 
 def make_regression(n: int = 100, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.5, seed: int = 0):
     """Points ``y = slope * x + intercept + noise`` with ``x`` in [-1, 1]: returns ``(x, y)``."""
+    n = as_whole_number(n, "n", minimum=1)
+    slope, intercept = as_finite_number(slope, "slope"), as_finite_number(intercept, "intercept")
+    noise = as_finite_number(noise, "noise", minimum=0)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, size=n)
     return x, slope * x + intercept + rng.normal(scale=noise, size=n)
@@ -214,8 +218,8 @@ def make_regression(n: int = 100, slope: float = 2.0, intercept: float = 1.0, no
 
 def mean_squared_error(params, x, y) -> float:
     """Loss of the line ``params = (slope, intercept)`` on the data."""
-    slope, intercept = params
-    return float(np.mean((slope * x + intercept - y) ** 2))
+    slope, intercept = as_finite_array(params, "params", (2,))
+    return float(np.mean((slope * np.asarray(x, float) + intercept - np.asarray(y, float)) ** 2))
 
 
 @dataclass
