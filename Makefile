@@ -31,7 +31,7 @@ NOTEBOOKS := notebooks course_lib/dashboard.ipynb
 # The edit loop: every test that needs neither TensorFlow, nbgrader, a browser nor a server.
 QUICK := -m "not keras and not grader and not browser and not server"
 
-.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean \
+.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean colab-check release-version \
 	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
@@ -63,6 +63,21 @@ unit: $(VENV)/.test-installed
 # Re-execute every notebook top to bottom and save it with its outputs (maintainers).
 notebooks: $(VENV)/.test-installed mnist
 	COURSE_OFFLINE=1 $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+# The chapter notebooks under a Colab-like stack (requirements/colab.txt: Colab's older numpy,
+# ipywidgets 7, Keras and TensorFlow), compared output by output like `make test` does. Needs
+# PyPI once for .venv-colab; the result is recorded in README "Colab and Kaggle".
+COLAB_VENV ?= .venv-colab
+colab-check: mnist
+	@test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r requirements/colab.txt
+	$(COLAB_VENV)/bin/python -m pip install --quiet --no-deps .
+	COURSE_OFFLINE=1 $(COLAB_VENV)/bin/python -m pytest notebooks $(NBVAL) -p no:cacheprovider
+
+# Set the release version everywhere (library, install cells, badges): make release-version VERSION=0.2.0
+release-version:
+	@test -n "$(VERSION)" || { echo "Name the version: make release-version VERSION=0.2.0"; exit 2; }
+	$(PYTHON) tools/set_version.py $(VERSION)
 
 check-env: $(VENV)/.base-installed
 	$(BIN)/python -m course_lib.environment

@@ -22,6 +22,10 @@ COLAB_GPU_HINT = (
     "You are on a CPU-only Colab runtime. For a GPU: Runtime > Change runtime type > "
     "Hardware accelerator: GPU (T4), then Runtime > Run all."
 )
+KAGGLE_GPU_HINT = (
+    "You are on a CPU-only Kaggle session. For a GPU: Settings > Accelerator > GPU T4 x2 "
+    "(needs a phone-verified account), then Run All."
+)
 
 
 def quiet_tensorflow_logs() -> bool:
@@ -96,6 +100,11 @@ def on_colab() -> bool:
     return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 
 
+def on_kaggle() -> bool:
+    """Return ``True`` when running inside a Kaggle notebook session."""
+    return "KAGGLE_KERNEL_RUN_TYPE" in os.environ
+
+
 def visible_gpus() -> list[str]:
     """Return the names of the GPUs that the Keras backend can compute on.
 
@@ -140,8 +149,12 @@ def describe_device(gpus: list[str] | None = None) -> str:
 
 
 def gpu_hint(gpus: list[str] | None = None) -> str | None:
-    """Return how to get a GPU when on a CPU-only Colab runtime, else ``None``."""
+    """Return how to get a GPU when on a CPU-only Colab or Kaggle session, else ``None``."""
     gpus = visible_gpus() if gpus is None else gpus
-    if on_colab() and not gpus:
+    if gpus:
+        return None
+    if on_colab():
         return COLAB_GPU_HINT
+    if on_kaggle():
+        return KAGGLE_GPU_HINT
     return None

@@ -42,10 +42,15 @@ def test_describe_device():
     assert backend.describe_device(["A", "B", "C"]) == "GPU (A and 2 more)"
 
 
-def test_gpu_hint_only_on_cpu_only_colab(monkeypatch):
+def test_gpu_hint_only_on_cpu_only_colab_or_kaggle(monkeypatch):
     monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    monkeypatch.delenv("KAGGLE_KERNEL_RUN_TYPE", raising=False)
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     assert backend.gpu_hint([]) is None
+    monkeypatch.setenv("KAGGLE_KERNEL_RUN_TYPE", "Interactive")
+    assert backend.on_kaggle() and "Settings > Accelerator" in backend.gpu_hint([])
+    assert backend.gpu_hint(["Tesla T4"]) is None
+    monkeypatch.delenv("KAGGLE_KERNEL_RUN_TYPE")
     monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab_20260101")
     assert "Runtime > Change runtime type" in backend.gpu_hint([])
     assert backend.gpu_hint(["Tesla T4"]) is None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import course_lib
 from course_lib import GITHUB_REPO
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,14 +45,46 @@ def test_nbaudit_reports_no_problems():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_opening_badges_and_colab_only_install(path):
+def test_opening_badges_and_hosted_only_install_at_this_release(path):
     first, install = cells(path)[:2]
     text = source(first)
+    tag = f"v{course_lib.__version__}"
     assert text.startswith("# ") and "\n*" in text  # title, then the italic purpose line
-    assert f"colab.research.google.com/github/{GITHUB_REPO}/blob/main/notebooks/{path.name}" in text
-    assert f"mybinder.org/v2/gh/{GITHUB_REPO}/main?labpath=notebooks%2F{path.name}" in text
+    assert f"colab.research.google.com/github/{GITHUB_REPO}/blob/{tag}/notebooks/{path.name}" in text
+    assert f"mybinder.org/v2/gh/{GITHUB_REPO}/{tag}?labpath=notebooks%2F{path.name}" in text
     code = source(install)
-    assert 'if "google.colab" in sys.modules:' in code and f"git+https://github.com/{GITHUB_REPO}" in code
+    assert f'COURSE_RELEASE = "{tag}"' in code and f"git+https://github.com/{GITHUB_REPO}@{{COURSE_RELEASE}}" in code
+    assert 'if "google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ:' in code
+    assert "check=True" not in code and "print(" in code  # a failed install says what to do, no traceback
+
+
+def test_every_notebook_and_the_library_agree_on_the_release():
+    result = subprocess.run([sys.executable, str(REPO / "tools" / "set_version.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", ["01_first_look_at_a_neural_network.ipynb", "06_first_example_from_scratch.ipynb"])
+def test_training_chapters_ask_colab_and_kaggle_for_a_gpu(name):
+    metadata = json.loads((REPO / "notebooks" / name).read_text())["metadata"]
+    assert metadata["accelerator"] == "GPU" and metadata["colab"]["gpuType"] == "T4"
+    assert metadata["kaggle"]["accelerator"] == "gpu" and metadata["kaggle"]["isInternetEnabled"]
+
+
+INSTALL_RUN = """
+import json, subprocess, sys
+sys.modules["google.colab"] = type(sys)("google.colab")  # pretend to be on Colab
+subprocess.run = lambda *a, **k: subprocess.CompletedProcess(a, 1, "", "ERROR: Could not resolve host: github.com")
+exec("".join(json.load(open({path!r}))["cells"][1]["source"]))
+"""
+
+
+def test_a_failed_hosted_install_prints_one_line_and_raises_nothing():
+    path = str(NOTEBOOKS[0])
+    result = subprocess.run([sys.executable, "-c", INSTALL_RUN.format(path=path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and "Could not install course_lib v" in lines[0] and "Could not resolve host" in lines[0]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
