@@ -31,7 +31,7 @@ NOTEBOOKS := notebooks course_lib/dashboard.ipynb
 # The edit loop: every test that needs neither TensorFlow, nbgrader, a browser nor a server.
 QUICK := -m "not keras and not grader and not browser and not server"
 
-.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean colab-check release-version \
+.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean colab-check release-version website \
 	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
@@ -44,7 +44,7 @@ lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
 
-test: $(VENV)/.test-installed mnist chromium lint
+test: $(VENV)/.test-installed $(VENV)/.docs-installed mnist chromium lint
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
 # The quick loop while editing course_lib (well under a minute): no notebooks, and none of the
@@ -73,6 +73,17 @@ colab-check: mnist
 	$(COLAB_VENV)/bin/python -m pip install --quiet -r requirements/colab.txt
 	$(COLAB_VENV)/bin/python -m pip install --quiet --no-deps .
 	COURSE_OFFLINE=1 $(COLAB_VENV)/bin/python -m pytest notebooks $(NBVAL) -p no:cacheprovider
+
+# The course website: the six chapter notebooks with their saved outputs (never executed), as
+# static HTML, built offline; any Sphinx warning (a broken link among them) fails it.
+# Open $(WEBSITE_OUT)/index.html.
+WEBSITE_OUT ?= website/_build/html
+website: $(VENV)/.docs-installed
+	$(BIN)/python website/build.py --out $(WEBSITE_OUT)
+
+$(VENV)/.docs-installed: $(VENV)/.base-installed requirements/docs.txt
+	$(BIN)/python -m pip install --quiet -r requirements/docs.txt
+	@touch $@
 
 # Set the release version everywhere (library, install cells, badges): make release-version VERSION=0.2.0
 release-version:
@@ -164,4 +175,4 @@ grades: $(VENV)/.grader-installed
 	@echo "Grades written to $(COURSE)/grades.csv"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build course_lib.egg-info grading/course_grading.egg-info grading/build
+	rm -rf $(VENV) .pytest_cache .hypothesis build course_lib.egg-info grading/course_grading.egg-info grading/build website/_build
