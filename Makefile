@@ -18,6 +18,10 @@ LAB_DIR ?= notebooks
 # Keep TensorFlow's C++ start-up chatter out of notebooks and test logs.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
+# Intel Macs run Keras on JAX: TensorFlow has no build for them after 2.16 (requirements/base.txt).
+ifeq ($(shell uname -s)/$(shell uname -m),Darwin/x86_64)
+export KERAS_BACKEND ?= jax
+endif
 # Build machines keep an offline copy of MNIST beside the checkout; use it when present.
 COURSE_MNIST_PATH ?= $(abspath $(firstword $(wildcard ../shared/datasets/mnist.npz)))
 export COURSE_MNIST_PATH
@@ -31,7 +35,7 @@ NOTEBOOKS := notebooks course_lib/dashboard.ipynb
 # The edit loop: every test that needs neither TensorFlow, nbgrader, a browser nor a server.
 QUICK := -m "not keras and not grader and not browser and not server"
 
-.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean colab-check release-version website \
+.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean colab-check release-version website support-matrix \
 	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
@@ -85,6 +89,12 @@ $(VENV)/.docs-installed: $(VENV)/.base-installed requirements/docs.txt
 	$(BIN)/python -m pip install --quiet -r requirements/docs.txt
 	@touch $@
 
+# Which platforms and Pythons can install requirements/base.txt, by resolving the pins on PyPI
+# for each (network, about 2 minutes); writes docs/support-matrix.md and fails if a supported
+# combination no longer resolves.
+support-matrix: $(VENV)/.base-installed
+	$(BIN)/python tools/support_matrix.py
+
 # Set the release version everywhere (library, install cells, badges): make release-version VERSION=0.2.0
 release-version:
 	@test -n "$(VERSION)" || { echo "Name the version: make release-version VERSION=0.2.0"; exit 2; }
@@ -112,8 +122,9 @@ chromium:
 	    echo "note: no chromium at /usr/bin/chromium and no way to install it here: the browser tests will be skipped (CI fails instead)."; \
 	  fi; }
 
+# Python 3.11 to 3.13: numpy 2.4.6 needs 3.11 or newer, TensorFlow 2.21 has no build for 3.14 (docs/support-matrix.md).
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "This course needs Python 3.10 to 3.13 (3.11 is tested); found %d.%d. Set PYTHON=python3.11." % v)'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "This course needs Python 3.11 to 3.13 (3.11 is tested); found %d.%d: numpy 2.4.6 needs 3.11 or newer, TensorFlow 2.21 has no build for 3.14 (docs/support-matrix.md). Install one (Ubuntu 22.04: sudo apt install python3.11 python3.11-venv) and set PYTHON=python3.11." % v)'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -3,7 +3,19 @@
 import re
 from pathlib import Path
 
+import pytest
+from packaging.requirements import Requirement
+
 REPO = Path(__file__).resolve().parents[1]
+#: platform.machine() and sys.platform of the support matrix's platforms (tools/support_matrix.py).
+PLATFORMS = {
+    "Linux x86_64": {"sys_platform": "linux", "platform_machine": "x86_64"},
+    "Linux aarch64": {"sys_platform": "linux", "platform_machine": "aarch64"},
+    "macOS arm64": {"sys_platform": "darwin", "platform_machine": "arm64"},
+    "macOS x86_64": {"sys_platform": "darwin", "platform_machine": "x86_64"},
+    "Windows x86_64": {"sys_platform": "win32", "platform_machine": "AMD64"},
+}
+BACKENDS = {"tensorflow", "tensorflow-cpu", "jax", "jaxlib"}
 
 
 def pins(lines):
@@ -14,6 +26,12 @@ def pins(lines):
         if "==" in line:
             found.add(re.sub(r"\s+", " ", line.replace("'", '"')))
     return found
+
+
+def pyproject():
+    import tomllib  # standard library from Python 3.11 (ruff's target is still 3.10)
+
+    return tomllib.loads((REPO / "pyproject.toml").read_text())
 
 
 def read(path):
@@ -50,6 +68,38 @@ def test_learners_never_install_the_grader():
 def test_same_python_everywhere():
     assert "python-3.11" in read("binder/runtime.txt")
     assert "  - python=3.11" in read("environment.yml")
+    project = pyproject()["project"]
+    assert project["requires-python"] == ">=3.11"  # numpy 2.4.6 needs 3.11 (README's support matrix)
+
+
+def backends_on(requirements, platform):
+    """The Keras-backend distributions among ``requirements`` whose markers hold on ``platform``."""
+    found = set()
+    for line in requirements:
+        requirement = Requirement(line)
+        if requirement.name in BACKENDS and (requirement.marker is None or requirement.marker.evaluate(
+                {**PLATFORMS[platform], "python_version": "3.12"})):
+            found.add(requirement.name)
+    return found
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("Linux x86_64", {"tensorflow-cpu"}),
+    ("Linux aarch64", {"tensorflow"}),
+    ("macOS arm64", {"tensorflow"}),
+    ("macOS x86_64", {"jax", "jaxlib"}),  # TensorFlow has no build for Intel Macs after 2.16
+    ("Windows x86_64", {"tensorflow"}),
+])
+def test_each_platform_gets_exactly_one_keras_backend(platform, expected):
+    assert backends_on(pins(read("requirements/base.txt")), platform) == expected
+    extra = pyproject()["project"]["optional-dependencies"]["keras"]
+    assert backends_on(extra, platform) == expected - {"jaxlib"}  # the extra's jax brings its jaxlib
+
+
+def test_binder_and_grader_use_a_notebook_made_for_the_pinned_jupyterlab():
+    """notebook 7.4 requires jupyterlab<4.5; Binder installs notebook itself, nbgrader needs it."""
+    base = pins(read("requirements/base.txt"))
+    assert {"jupyterlab==4.6.6", "notebook==7.6.5"} <= base
 
 
 def test_everything_installs_course_lib():
