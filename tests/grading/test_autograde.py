@@ -10,13 +10,7 @@ loops forever, deletes or edits test cells, prints enormous output, kills its ke
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -25,110 +19,10 @@ from course_grading.__main__ import main as grading_main
 from course_grading.notebooks import nbgrader_meta
 from course_grading.release import HIDDEN_BLOCK, MIN_LEAK_LENGTH, find_leaks
 from course_lib.feedback import assignments
-from tests.grading.submissions import CRASHER, HOSTILE, PARTIAL, SOLUTION, Submission
-
-REPO = Path(__file__).resolve().parents[2]
-COURSE = REPO / "assignments"
-ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir())
-#: Cell time limit while grading assignment 1, whose hostile submissions loop forever.
-HOSTILE_TIMEOUT_S = 10
+from tests.grading.course import ASSIGNMENTS, COURSE, REPO, make, report_rows
+from tests.grading.submissions import CRASHER, HOSTILE, PARTIAL
 
 pytestmark = [pytest.mark.slow, pytest.mark.grader]
-
-
-def make(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a Makefile target in the repository with this interpreter's environment."""
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(REPO), f"VENV={sys.prefix}", *args],
-        capture_output=True, text=True, timeout=900,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"make {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def solution_code(source_nb, grade_id: str) -> str:
-    for cell in source_nb.cells:
-        if nbgrader_meta(cell).get("grade_id") == grade_id:
-            return "\n".join(line for line in cell.source.splitlines() if "### " not in line) + "\n"
-    raise KeyError(grade_id)
-
-
-def build(release_nb, source_nb, submission: Submission):
-    """The student version with the submission's answers, deletions and edits."""
-    nb = nbformat.from_dict(nbformat.reads(nbformat.writes(release_nb), as_version=4))
-    cells = []
-    for cell in nb.cells:
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        if grade_id in submission.delete:
-            continue
-        if grade_id in submission.answers:
-            parts = submission.answers[grade_id]
-            parts = parts if isinstance(parts, tuple) else (parts,)
-            cell.source = "\n".join(solution_code(source_nb, grade_id) if p is SOLUTION else p for p in parts)
-        if grade_id in submission.edit:
-            edit = submission.edit[grade_id]
-            edit = edit if isinstance(edit, dict) else {"source": edit}
-            cell.source = edit["source"]
-            if "points" in edit:
-                cell.metadata["nbgrader"]["points"] = edit["points"]
-        cells.append(cell)
-    nb.cells = cells
-    return nb
-
-
-def submissions_for(assignment: str, source_nb) -> list[Submission]:
-    graded = [nbgrader_meta(c)["grade_id"] for c in source_nb.cells if nbgrader_meta(c).get("grade")]
-    points = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in source_nb.cells
-              if nbgrader_meta(c).get("grade")}
-    answers = [nbgrader_meta(c)["grade_id"] for c in source_nb.cells if nbgrader_meta(c).get("solution")]
-    subs = [
-        Submission("solution", answers={a: SOLUTION for a in answers}, expected=points),
-        Submission("blank", expected={g: 0 for g in graded}),
-        PARTIAL[assignment],
-    ]
-    if assignment == "a1_tensors":
-        subs += HOSTILE + [CRASHER]
-    return subs
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A graded copy of the course folder: results of every guide command, per assignment."""
-    root = tmp_path_factory.mktemp("course") / "assignments"
-    root.mkdir()
-    shutil.copytree(COURSE / "source", root / "source")
-    shutil.copy(COURSE / "nbgrader_config.py", root)
-    # COURSE is given relative to the repository, as an instructor's `COURSE=...` would be.
-    course_arg = f"COURSE={os.path.relpath(root, REPO)}"
-    runs = {"student-versions": make("student-versions", course_arg)}
-    expected = {}
-    for assignment in ASSIGNMENTS:
-        source_nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", 4)
-        release_nb = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", 4)
-        archive = root / "downloaded" / assignment / "archive"
-        archive.mkdir(parents=True)
-        for submission in submissions_for(assignment, source_nb):
-            nb = build(release_nb, source_nb, submission)
-            name = f"{submission.student}_{assignment}.ipynb"
-            if submission.student == "partial":  # one submission arrives zipped, as LMS downloads do
-                with zipfile.ZipFile(archive / f"download_{assignment}.zip", "w") as bundle:
-                    bundle.writestr(name, nbformat.writes(nb))
-            else:
-                nbformat.write(nb, archive / name)
-            expected[assignment, submission.student] = submission
-        runs["collect", assignment] = make("collect", course_arg, f"ASSIGNMENT={assignment}")
-        flags = [f"GRADER_FLAGS=--Execute.timeout={HOSTILE_TIMEOUT_S}"] if assignment == "a1_tensors" else []
-        runs["autograde", assignment] = make("autograde", course_arg, f"ASSIGNMENT={assignment}", *flags,
-                                             check=assignment != "a1_tensors")
-    runs["feedback"] = make("feedback", course_arg, "ASSIGNMENT=a1_tensors")
-    runs["grades"] = make("grades", course_arg)
-    return {"root": root, "runs": runs, "expected": expected}
-
-
-def report_rows(root: Path, assignment: str) -> dict:
-    with open(root / "reports" / f"{assignment}.csv", newline="", encoding="utf-8") as handle:
-        return {(row["student"], row["question"]): row for row in csv.DictReader(handle)}
 
 
 # --- Student versions --------------------------------------------------------------------
