@@ -35,7 +35,7 @@ NOTEBOOKS := notebooks course_lib/dashboard.ipynb
 # The edit loop: every test that needs neither TensorFlow, nbgrader, a browser nor a server.
 QUICK := -m "not keras and not grader and not browser and not server"
 
-.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium clean colab-check release-version website support-matrix \
+.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium bubblewrap clean colab-check release-version website support-matrix \
 	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
@@ -48,7 +48,7 @@ lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
 
-test: $(VENV)/.test-installed $(VENV)/.docs-installed mnist chromium lint
+test: $(VENV)/.test-installed $(VENV)/.docs-installed mnist chromium bubblewrap lint
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
 # The quick loop while editing course_lib (well under a minute): no notebooks, and none of the
@@ -108,19 +108,25 @@ check-env: $(VENV)/.base-installed
 mnist: $(VENV)/.base-installed
 	$(BIN)/python -m course_lib.data --ensure
 
-# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download browsers
-# here). Install it when missing and allowed (root, or password-less sudo); otherwise say so.
+# Install a Debian package when its command is missing and installing is allowed (root, or
+# password-less sudo); otherwise say what happens without it.
+#   $(call apt-install,COMMAND,PACKAGE,what it is for,note when it cannot be installed)
+define apt-install
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then SUDO=; \
+	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "note: no $(1) and no way to install it here: $(4)"; exit 0; fi; \
+	  echo "Installing Debian's $(2), $(3)..."; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "note: no chromium at /usr/bin/chromium and no way to install it here: the browser tests will be skipped (CI fails instead)."; \
-	  fi; }
+	$(call apt-install,chromium,chromium,for the browser tests,the browser tests will be skipped (CI fails instead).)
+
+# Autograding runs every submission in a bubblewrap sandbox (README "Assignments").
+bubblewrap:
+	$(call apt-install,bwrap,bubblewrap,the autograding sandbox,install bubblewrap (your system's package) or autograding refuses to run (SANDBOX=off grades without it - in a throwaway machine only).)
 
 # Python 3.11 to 3.13: numpy 2.4.6 needs 3.11 or newer, TensorFlow 2.21 has no build for 3.14 (docs/support-matrix.md).
 $(BIN)/python:
@@ -147,6 +153,9 @@ $(VENV)/.grader-installed: $(VENV)/.base-installed requirements/grader.txt gradi
 COURSE ?= assignments
 ASSIGNMENT ?=
 GRADER_FLAGS ?=
+# Learners' code runs in a bubblewrap sandbox (grading/course_grading/sandbox.py). SANDBOX=off
+# grades without it: only inside a throwaway machine, and the report says so.
+SANDBOX ?= on
 ASSIGNMENTS = $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(COURSE)/source/*/*.ipynb)))))
 NBGRADER = cd "$(abspath $(COURSE))" && PATH="$(abspath $(BIN)):$$PATH" nbgrader
 COURSE_PYTHON = $(abspath $(BIN))/python -m course_grading
@@ -160,16 +169,20 @@ student-versions: $(VENV)/.grader-installed
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force --log-level=WARN || exit 1; done
 	$(COURSE_PYTHON) check-release --course "$(abspath $(COURSE))"
 
-# Collect: downloaded/<assignment>/archive/*.ipynb or *.zip -> submitted/<student>/<assignment>/.
+# Collect: downloaded/<assignment>/archive/ (notebooks, folders, zips) -> submitted/<student>/<assignment>/.
+# Every file is collected or named in an error, and then it exits non-zero (grading/course_grading/collect.py).
 collect: $(VENV)/.grader-installed
 	$(need-assignment)
-	$(NBGRADER) zip_collect $(ASSIGNMENT) --force --log-level=WARN
+	$(COURSE_PYTHON) collect $(ASSIGNMENT) --course "$(abspath $(COURSE))"
 
-# Autograde every collected submission, then write reports/<assignment>.md and .csv. nbgrader
+# Autograde every collected submission, each in the sandbox (refused when bwrap is missing;
+# SANDBOX=off grades without it), then write reports/<assignment>.md and .csv. nbgrader
 # logs errors only: its warnings (one per test cell with hidden tests, restored cells) are
 # all said more plainly, per learner and question, in the report.
+autograde: export COURSE_GRADING_SANDBOX = $(SANDBOX)
 autograde: $(VENV)/.grader-installed
 	$(need-assignment)
+	@$(abspath $(BIN))/python -m course_grading.sandbox check --course "$(abspath $(COURSE))" --assignment $(ASSIGNMENT)
 	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=ERROR $(GRADER_FLAGS); status=$$?; \
 	$(COURSE_PYTHON) report $(ASSIGNMENT) --course "$(abspath $(COURSE))" || exit $$?; \
 	if [ $$status -ne 0 ]; then echo "nbgrader could not run some submissions: see the report and the log above."; fi; \
