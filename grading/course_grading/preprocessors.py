@@ -2,7 +2,8 @@
 
 - :class:`RestoreDeletedTestCells`, nbgrader's step that puts deleted test cells back,
   made robust (nbgrader 0.9 crashes on a submission whose deleted test cell followed an
-  ordinary locked cell, or whose answer cell was deleted too);
+  ordinary locked cell, or whose answer cell was deleted too, or in which a learner copied
+  an answer or test cell);
 - :class:`LimitOutputSize`, an autograde step that caps every output by characters
   (nbgrader caps lines only, so one enormous line would otherwise bloat the graded
   notebook and the feedback page).
@@ -64,7 +65,19 @@ class RestoreDeletedTestCells(OverwriteCells):
     submission lacks after the nearest earlier cell of the source that the submission
     still has (nbgrader 0.9 looks only at the cell right before and fails with a
     ``KeyError`` when that one is an ordinary locked cell or was deleted as well).
+
+    A cell the learner copied (the same ``grade_id`` twice) grades too: nbgrader's
+    ``DeduplicateIds``, which runs before this step, keeps the last copy and empties the
+    others' ``nbgrader`` marks; nbgrader's ``add_missing_task_cells`` then stops with
+    ``KeyError: 'grade_id'`` on an empty one. Marks without a ``grade_id`` are dropped here
+    first, so such a copy is an ordinary cell (it still runs, in its place).
     """
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata.nbgrader:
+                del cell.metadata["nbgrader"]
+        return super().preprocess(nb, resources)
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)

@@ -5,8 +5,14 @@ README tells instructors, ``make student-versions``, ``make collect``, ``make au
 assignment), ``make feedback`` and ``make grades``, with prepared submissions: the solution,
 the untouched student version, a partly right one per assignment, and for assignment 1 every
 hostile submission (``HOSTILE`` in ``submissions.py`` plus the ``SUBMISSIONS`` list of every
-``tests/grading/hostile_*.py`` module). The ``course`` fixture in ``conftest.py`` runs it once
+``tests/grading/hostile_*.py`` module); for assignments 2 to 4 the rule-breaking ``SHORTCUTS`` of
+``hostile_rules.py``. The ``course`` fixture in ``conftest.py`` runs it once
 per test session, so each test module adds submissions, not grading runs.
+
+A submission is downloaded as ``<student>_<assignment>.ipynb`` unless it has a ``filename``
+(a path in the download folder; ``x.zip/y.ipynb`` is ``y.ipynb`` inside ``x.zip``) and is saved
+by nbformat unless it has a ``save`` (notebook -> bytes). A hostile module's ``DOWNLOADS``
+(``(filename, bytes)`` pairs) adds files that are no notebook to grade (assignment 1 only).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import nbformat
 
 import tests.grading
 from course_grading.notebooks import nbgrader_meta
+from tests.grading.hostile_rules import SHORTCUTS
 from tests.grading.submissions import CRASHER, HOSTILE, PARTIAL, SOLUTION, Submission
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,13 +41,24 @@ ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir()
 HOSTILE_TIMEOUT_S = 10
 
 
-def extra_hostile() -> list[Submission]:
-    """The SUBMISSIONS of every tests/grading/hostile_*.py module, in module-name order."""
+def extra_hostile(attribute: str = "SUBMISSIONS") -> list:
+    """The SUBMISSIONS (or DOWNLOADS) of every tests/grading/hostile_*.py module, in module-name order."""
     found = []
     for info in sorted(pkgutil.iter_modules(tests.grading.__path__), key=lambda i: i.name):
         if info.name.startswith("hostile_"):
-            found += importlib.import_module(f"tests.grading.{info.name}").SUBMISSIONS
+            found += getattr(importlib.import_module(f"tests.grading.{info.name}"), attribute, [])
     return found
+
+
+def download(archive: Path, filename: str, data: bytes) -> None:
+    """Put ``data`` in the download folder as ``filename``; ``x.zip/y`` goes into ``x.zip``."""
+    if ".zip/" in filename:
+        bundle, member = filename.split(".zip/", 1)
+        with zipfile.ZipFile(archive / f"{bundle}.zip", "a") as handle:
+            handle.writestr(member, data)
+        return
+    (archive / filename).parent.mkdir(parents=True, exist_ok=True)
+    (archive / filename).write_bytes(data)
 
 
 def make(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -96,7 +114,7 @@ def submissions_for(assignment: str, source_nb) -> list[Submission]:
     ]
     if assignment == "a1_tensors":
         subs += HOSTILE + extra_hostile() + [CRASHER]
-    return subs
+    return subs + SHORTCUTS.get(assignment, [])  # rule-breaking answers, a few per assignment
 
 
 def graded_course(tmp_root: Path) -> dict:
@@ -121,9 +139,15 @@ def graded_course(tmp_root: Path) -> dict:
                 with zipfile.ZipFile(archive / f"download_{assignment}.zip", "w") as bundle:
                     bundle.writestr(name, nbformat.writes(nb))
             else:
-                nbformat.write(nb, archive / name)
+                save = getattr(submission, "save", None)
+                download(archive, getattr(submission, "filename", "") or name,
+                         save(nb) if save else nbformat.writes(nb).encode())
             expected[assignment, submission.student] = submission
-        runs["collect", assignment] = make("collect", course_arg, f"ASSIGNMENT={assignment}")
+        if assignment == "a1_tensors":  # files make collect must refuse: it then exits non-zero
+            for filename, data in extra_hostile("DOWNLOADS"):
+                download(archive, filename, data)
+        runs["collect", assignment] = make("collect", course_arg, f"ASSIGNMENT={assignment}",
+                                           check=assignment != "a1_tensors")
         flags = [f"GRADER_FLAGS=--Execute.timeout={HOSTILE_TIMEOUT_S}"] if assignment == "a1_tensors" else []
         runs["autograde", assignment] = make("autograde", course_arg, f"ASSIGNMENT={assignment}", *flags,
                                              check=assignment != "a1_tensors")
@@ -135,3 +159,14 @@ def graded_course(tmp_root: Path) -> dict:
 def report_rows(root: Path, assignment: str) -> dict:
     with open(root / "reports" / f"{assignment}.csv", newline="", encoding="utf-8") as handle:
         return {(row["student"], row["question"]): row for row in csv.DictReader(handle)}
+
+
+def graded_rows(root: Path, assignment: str, submission: Submission) -> dict:
+    """Check the report against ``submission.expected`` points and ``.results`` phrases; return its rows."""
+    rows = report_rows(root, assignment)
+    for question, points in submission.expected.items():
+        row = rows[submission.student, question]
+        assert float(row["score"]) == points, row
+        for phrase in submission.results.get(question, []):
+            assert phrase in row["result"], row
+    return {question: rows[submission.student, question] for question in submission.expected}

@@ -71,27 +71,49 @@ PARTIAL = {
             "q5_product_shape": SOLUTION,
         },
         expected={"q1_naive_relu_tests": 0, "q2_naive_add_tests": 1, "q3_naive_matrix_product_tests": 2,
-                  "q4_broadcast_shape_tests": 0, "q5_product_shape_tests": 2},
+                  "q4_broadcast_shape_tests": 0, "q5_product_shape_tests": 1},
     ),
     "a3_geometry": Submission(
         "partial",
         answers={
-            "q1_rotation_matrix": SOLUTION,
+            "q1_translate_points": SOLUTION,
+            "q2_rotation_matrix": SOLUTION,
             # Multiplies by R instead of its transpose: rotates the wrong way.
-            "q2_rotate_points": "def rotate_points(points, degrees):\n    return points @ rotation_matrix(degrees)\n",
-            "q3_collapse_layers": SOLUTION,
+            "q3_rotate_points": "def rotate_points(points, degrees):\n    return points @ rotation_matrix(degrees)\n",
+            "q4_scaling_matrix": SOLUTION,
+            # Right values, but folds the caller's array in place: passes the visible check only.
+            "q5_relu_fold": (
+                "def relu_fold(points):\n"
+                "    moved = (points < 0).any(axis=1)\n"
+                "    np.maximum(points, 0, out=points)\n"
+                "    return points, moved\n"),
+            "q6_collapse_layers": SOLUTION,
         },
-        expected={"q1_rotation_matrix_tests": 2, "q2_rotate_points_tests": 0, "q3_collapse_layers_tests": 2},
+        expected={"q1_translate_points_tests": 1, "q2_rotation_matrix_tests": 1, "q3_rotate_points_tests": 0,
+                  "q4_scaling_matrix_tests": 1, "q5_relu_fold_tests": 0, "q6_collapse_layers_tests": 2},
     ),
     "a4_gradients": Submission(
         "partial",
         answers={
             # A sign slip in the derivative.
             "q1_derivative": "def derivative(x):\n    return 6 * x ** 2 + 5\n",
-            "q2_backward_pass": SOLUTION,
-            "q3_one_training_step": SOLUTION,
+            # Gives up only when a step stops getting closer, never after max_steps: passes the visible
+            # check (too small still arrives within max_steps there), fails the hidden budget cases.
+            "q2_steps_to_minimum": (
+                "def steps_to_minimum(learning_rate, w0, tolerance, max_steps):\n"
+                "    w, n = w0, 0\n"
+                "    while abs(w) >= tolerance:\n"
+                "        if abs(w - learning_rate * 2 * w) >= abs(w):\n"
+                "            return None\n"
+                "        w = w - learning_rate * 2 * w\n"
+                "        n += 1\n"
+                "    return n\n"),
+            "q3_momentum_descent": SOLUTION,
+            "q4_backward_pass": SOLUTION,
+            "q5_one_training_step": SOLUTION,
         },
-        expected={"q1_derivative_tests": 0, "q2_backward_pass_tests": 2, "q3_one_training_step_tests": 3},
+        expected={"q1_derivative_tests": 0, "q2_steps_to_minimum_tests": 0, "q3_momentum_descent_tests": 2,
+                  "q4_backward_pass_tests": 2, "q5_one_training_step_tests": 3},
     ),
 }
 

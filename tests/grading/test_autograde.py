@@ -10,6 +10,7 @@ loops forever, deletes or edits test cells, prints enormous output, kills its ke
 from __future__ import annotations
 
 import csv
+import linecache
 import re
 
 import nbformat
@@ -19,7 +20,7 @@ from course_grading.__main__ import main as grading_main
 from course_grading.notebooks import nbgrader_meta
 from course_grading.release import HIDDEN_BLOCK, MIN_LEAK_LENGTH, find_leaks
 from course_lib.feedback import assignments
-from tests.grading.course import ASSIGNMENTS, COURSE, REPO, make, report_rows
+from tests.grading.course import ASSIGNMENTS, COURSE, REPO, graded_rows, make, report_rows
 from tests.grading.submissions import CRASHER, HOSTILE, PARTIAL
 
 pytestmark = [pytest.mark.slow, pytest.mark.grader]
@@ -121,13 +122,8 @@ def test_partial_scores_in_the_exported_grades(course):
 
 @pytest.mark.parametrize("submission", HOSTILE, ids=lambda s: s.student)
 def test_hostile_submission_graded_per_question(course, submission):
-    rows = report_rows(course["root"], "a1_tensors")
-    for question, points in submission.expected.items():
-        row = rows[submission.student, question]
-        assert float(row["score"]) == points, row
+    for question, row in graded_rows(course["root"], "a1_tensors", submission).items():
         assert float(row["max_score"]) == {"q2_centre_crop_tests": 2}.get(question, 1), row
-        for phrase in submission.results.get(question, []):
-            assert phrase in row["result"], row
 
 
 def test_enormous_output_is_cut_down_in_the_graded_notebook(course):
@@ -195,7 +191,10 @@ def test_learner_checks_accept_the_solutions_and_refuse_the_stubs():
             for cell in nb.cells:
                 meta = nbgrader_meta(cell)
                 if meta.get("solution") or meta.get("grade_id") == "imports":
-                    exec(compile(cell.source, meta["grade_id"], "exec"), namespace)  # noqa: S102 - our own notebooks
+                    # Kept in linecache as IPython keeps a cell: the checks read the functions' code for the rules.
+                    filename = f"<{assignment} {meta['grade_id']}>"
+                    linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
+                    exec(compile(cell.source, filename, "exec"), namespace)  # noqa: S102 - our own notebooks
                 elif meta.get("grade_id", "").endswith("_check"):
                     call = cell.source.splitlines()[-1]
                     feedback = eval(call, {"check": assignments, **namespace})  # noqa: S307
