@@ -41,6 +41,8 @@ Feedback for learners (:mod:`course_lib.feedback`):
 - :mod:`course_lib.feedback.base`: the Feedback record and the generic checks.
 - :mod:`course_lib.feedback.exercises`: the chapter notebooks' exercises.
 - :mod:`course_lib.feedback.assignments`: the graded assignments' learner checks.
+- :mod:`course_lib.feedback.rules`: what a question forbids (loops, NumPy, the course's own code), read from
+  the learner's function.
 - :mod:`course_lib.feedback.quiz`: the dashboard's "check yourself" questions, answered as values.
 
 The classroom page:

@@ -4,7 +4,9 @@ Every check returns a :class:`Feedback`, a small record: did the answer pass, wh
 problem, a hint, a detail for a right answer. Its :attr:`Feedback.message` is derived from
 those fields ("Correct! ..." or "Not yet: ... Hint: ..."), so callers that need a part
 (say, the problem to put into a larger message) read the field; nothing parses a message
-back. Shown as a cell's result a Feedback reads as its message, and it is truthy only
+back. Numbers asked for to a stated precision (:func:`check_number`) pass when
+given to that precision, and an answer close but too coarse is told how many digits to give.
+Shown as a cell's result a Feedback reads as its message, and it is truthy only
 when the answer is right. An answer left as ``...`` (the placeholder in exercise cells)
 gets "Not answered yet" rather than an error, and an answer that raises or has the wrong
 type gets a message, never a traceback.
@@ -17,7 +19,9 @@ Used by the assignments (``require`` in their graded test cells) and by every ch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable, Iterable
 
 import numpy as np
@@ -105,6 +109,63 @@ def check_value(answer, expected, *, hint: str = "", detail: str = "") -> Feedba
     return not_yet(f"your answer is {answer!r}.", hint)
 
 
+def check_number(answer, expected: float, *, digits: int | None = None, decimals: int | None = None,
+                 hint: str = "", detail: str = "") -> Feedback:
+    """Check a number given to the precision the question states.
+
+    The question asks for ``digits`` significant digits or ``decimals`` decimal places (one
+    of them). Passes: the exact value (as :func:`check_value` compares), and any answer within
+    half a unit of the last digit asked for, so ``0.223`` for ``-log(0.8) = 0.22314...`` at 3
+    significant digits. An answer that is right only to a coarser precision (``0.22``) gets
+    "close: give 3 significant digits"; one that has enough digits but is rounded wrongly (or
+    cut off) is told to round the exact value.
+    """
+    if (digits is None) == (decimals is None):
+        raise ValueError("give the precision as digits (significant) or decimals, one of them")
+    if answer is PLACEHOLDER:
+        return unanswered(hint)
+    if isinstance(answer, (str, bytes, bool)):
+        return not_yet(f"{answer!r} is not a number.", hint)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return not_yet(f"{_short(answer)} is not a number.", hint)
+    if _equal(value, float(expected)):
+        return correct(detail)
+    wanted = digits if digits is not None else decimals
+    word = "significant digits" if digits is not None else "decimals"
+    error = abs(value - float(expected))
+    if np.isfinite(value) and error <= _unit(expected, digits, decimals) / 2 * (1 + 1e-9):
+        return correct(detail)
+    for coarser in range(wanted - 1, -1 if decimals is not None else 0, -1):
+        if np.isfinite(value) and error <= _unit(expected, coarser if digits is not None else None,
+                                                 coarser if decimals is not None else None) / 2 * (1 + 1e-9):
+            given = _given(value, significant=digits is not None)
+            if given < wanted:
+                return not_yet(f"close: give {wanted} {word}; {_short(answer)} has {given}.", hint)
+            return not_yet(f"close, but not right to {wanted} {word}: round the exact value (rather than cutting "
+                           f"it off) and check the last digit of {_short(answer)}.", hint)
+    return not_yet(f"your answer is {_short(answer)}.", hint)
+
+
+def _unit(expected: float, digits: int | None, decimals: int | None) -> float:
+    """The size of one unit in the last digit asked for (0 for 0 at significant digits: only exact passes)."""
+    if decimals is not None:
+        return 10.0 ** -decimals
+    if expected == 0 or not np.isfinite(expected):
+        return 0.0
+    return 10.0 ** (math.floor(math.log10(abs(float(expected)))) - digits + 1)
+
+
+def _given(value: float, *, significant: bool) -> int:
+    """How many significant digits (or decimals) the shortest writing of ``value`` has: 0.22 has 2."""
+    exact = Decimal(repr(value)).normalize()
+    _, figures, exponent = exact.as_tuple()
+    if significant:
+        return len(figures)
+    return max(0, -exponent)
+
+
 def check_shape(answer, expected_shape, *, hint: str = "", detail: str = "") -> Feedback:
     """Check a shape, given as a tuple (or as an array/tensor whose shape is taken)."""
     if answer is PLACEHOLDER:
@@ -185,13 +246,14 @@ def check_cases(function, cases: Iterable[tuple], expected: Callable, *, hint: s
     """Check a function whose results are plain values (numbers, tuples, strings).
 
     ``expected(*args)`` gives the right result for each argument tuple; results compare
-    as in :func:`check_value`. Reports the first case that differs or raises.
+    as in :func:`check_value`. Reports the first case that differs or raises. A result of
+    None means "you did not write a return" unless the right result for that case is None.
     """
 
     def judge(args, described, got):
-        if got is None:
-            return _RETURNED_NONE
         want = expected(*args)
+        if got is None and want is not None:
+            return _RETURNED_NONE
         return None if _equal(got, want) else f"with {described} it returned {_short(got)}; expected {_short(want)}."
 
     return _run_cases(function, cases, judge, hint=hint, detail=detail)

@@ -38,20 +38,21 @@ def check_dense_parameters(answer, inputs: int = 28 * 28, units: int = 512):
     )
 
 
-def check_crossentropy(answer, probability: float = 0.8):
-    """The sparse categorical crossentropy of one sample whose true class got ``probability``."""
-    return checks.check_value(
-        answer, -math.log(probability),
+def check_crossentropy(answer, probability: float = 0.8, digits: int = 3):
+    """The sparse categorical crossentropy of one sample whose true class got ``probability``, to ``digits``
+    significant digits (or exact)."""
+    return checks.check_number(
+        answer, -math.log(probability), digits=digits,
         hint="for one sample the loss is minus the natural logarithm of the probability given to "
              "the true class: `-np.log(p)`.",
         detail="A confident right answer costs little; p = 1 would cost 0.",
     )
 
 
-def check_scaled_pixel(answer, pixel: int = 128):
-    """What does a pixel value of ``pixel`` become after the preprocessing step?"""
-    return checks.check_value(
-        answer, np.float32(pixel) / np.float32(255),
+def check_scaled_pixel(answer, pixel: int = 128, digits: int = 3):
+    """What does a pixel value of ``pixel`` become after the preprocessing step (``digits`` significant digits)?"""
+    return checks.check_number(
+        answer, np.float32(pixel) / np.float32(255), digits=digits,
         hint="preprocessing casts to float32 and divides by 255.",
     )
 

@@ -104,3 +104,30 @@ def test_require_raises_the_feedback_message():
     assert checks.require(checks.correct())
     with pytest.raises(AssertionError, match="Not yet: off by one"):
         checks.require(checks.not_yet("off by one"))
+
+
+def test_check_number_takes_the_precision_the_question_states():
+    exact = -np.log(0.8)  # 0.22314...
+    for answer in (exact, 0.223, 0.2231, 0.22314, np.float32(exact)):
+        assert checks.check_number(answer, exact, digits=3), answer
+    assert checks.check_number(2.45, 2.45125, decimals=2) and checks.check_number(2.4512, 2.45125, decimals=2)
+    assert checks.check_number(1230, 1234.5678, digits=3)
+    close = checks.check_number(0.22, exact, digits=3, hint="h")
+    assert not close and close.problem == "close: give 3 significant digits; 0.22 has 2." and close.hint == "h"
+    assert checks.check_number(2.5, 2.45125, decimals=2).problem == "close: give 2 decimals; 2.5 has 1."
+    rounded_wrongly = checks.check_number(0.224, exact, digits=3)
+    assert rounded_wrongly.problem.startswith("close, but not right to 3 significant digits: round the exact value")
+    assert checks.check_number(0.3, exact, digits=3).problem == "your answer is 0.3."
+    assert checks.check_number(0.001, 0.0, digits=3).problem == "your answer is 0.001."
+    assert checks.check_number(..., exact, digits=3).heading == checks.NOT_ANSWERED
+    assert "is not a number" in checks.check_number("0.223", exact, digits=3).problem
+    assert "is not a number" in checks.check_number(np.zeros(3), exact, digits=3).problem
+    assert "is not a number" in checks.check_number(True, 1.0, digits=3).problem
+    assert not checks.check_number(float("nan"), exact, digits=3)
+    with pytest.raises(ValueError, match="one of them"):
+        checks.check_number(0.2, exact, digits=3, decimals=2)
+
+
+def test_check_cases_accepts_none_where_none_is_the_answer():
+    assert checks.check_cases(lambda n: None if n > 1 else n, [(1,), (2,)], lambda n: None if n > 1 else n)
+    assert checks.check_cases(lambda n: None, [(1,)], lambda n: n).problem.startswith("your function returned None")

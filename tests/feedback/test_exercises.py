@@ -113,3 +113,14 @@ def test_tape_check_accepts_tensor_like_answers():
             return np.float32(12.0)
 
     assert exercises.check_tape_derivative(FakeTensor())
+
+
+def test_exercises_1_3_and_1_4_accept_the_rounded_values_their_solutions_give():
+    """The solutions say "about 0.223" and "about 0.502": 3 significant digits, as the questions ask."""
+    for check, exact, rounded, coarse in ((exercises.check_crossentropy, -np.log(0.8), 0.223, 0.22),
+                                          (exercises.check_scaled_pixel, 128 / 255, 0.502, 0.5)):
+        assert check(exact) and check(rounded) and check(np.float32(exact)), check(rounded).message
+        feedback = check(coarse)
+        assert not feedback and feedback.problem.startswith("close: give 3 significant digits"), feedback.message
+    assert "check the last digit of 0.501" in exercises.check_scaled_pixel(0.501).message
+    assert exercises.check_crossentropy(2.3, probability=0.1, digits=2)
