@@ -13,6 +13,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
 DASHBOARD_PORT ?= 8866
+# Visitors to keep a preheated kernel ready for (make dashboard CLASS_SIZE=30); PUBLIC=yes listens on
+# every interface, for students' own machines (a trusted network only).
+CLASS_SIZE ?= 2
+PUBLIC ?= no
 LAB_DIR ?= notebooks
 
 # Keep TensorFlow's C++ start-up chatter out of notebooks and test logs.
@@ -42,7 +46,7 @@ QUICK := -m "not keras and not grader and not browser and not server"
 # preheated kernels; the exact command is course_lib.dashboard.voila_command.
 dashboard: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.data
-	$(BIN)/python -m course_lib.dashboard --port $(DASHBOARD_PORT)
+	$(BIN)/python -m course_lib.dashboard --port $(DASHBOARD_PORT) --class-size $(CLASS_SIZE) $(if $(filter yes,$(PUBLIC)),--public)
 
 lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment

@@ -15,7 +15,11 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import signal
+import socket
+import subprocess
 import sys
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +27,7 @@ import ipywidgets as widgets
 
 from course_lib.panels.base import widget_bundle
 from course_lib.plots.style import use_course_style
+from course_lib.validation import as_whole_number
 
 INTRO = "<p style='margin:0 0 6px 0'>Pick a tab, move the controls, and watch the mathematics move.</p>"
 
@@ -151,36 +156,117 @@ def build_dashboard(eager: bool = False) -> Dashboard:
 DASHBOARD_NOTEBOOK = resources.files("course_lib") / "dashboard.ipynb"
 
 
-def voila_command(port: int = 8866, *, preheat: bool = True, pool_size: int = 2, notebook=None) -> list[str]:
+#: Memory one preheated kernel with the dashboard built takes (measured: about 100-110 MB).
+KERNEL_MEMORY_MB = 110
+#: The largest class the command accepts (each visitor holds one kernel).
+MAX_CLASS_SIZE = 200
+
+
+def voila_command(port: int = 8866, *, preheat: bool = True, pool_size: int = 2, notebook=None,
+                  public: bool = False) -> list[str]:
     """The one command that serves the dashboard (``make dashboard``, the tests and the benchmark use it).
 
-    Loopback only, a fixed port and no port retries (a busy port is an error, not a surprise
-    address), no browser, and Voila's safe defaults untouched (code cells stripped, tracebacks
-    hidden). ``preheat`` keeps ``pool_size`` kernels with the dashboard already built, so a
-    visitor's page is interactive in well under the 2.5 s target.
+    Loopback only unless ``public`` (all interfaces), a fixed port and no port retries (a busy
+    port is an error, not a surprise address), no browser, and Voila's safe defaults untouched
+    (code cells stripped, tracebacks hidden). ``preheat`` keeps ``pool_size`` kernels with the
+    dashboard already built, so a visitor's page is interactive in well under the 2.5 s target.
     """
     notebook = Path(notebook) if notebook else Path(str(DASHBOARD_NOTEBOOK))
-    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+    pool_size = as_whole_number(pool_size, "pool_size", minimum=1, maximum=MAX_CLASS_SIZE)
+    port = as_whole_number(port, "port", minimum=1, maximum=65535)
+    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
+               f"--Voila.ip={'0.0.0.0' if public else '127.0.0.1'}",  # noqa: S104 - only with --public
                f"--Voila.port={port}", "--Voila.port_retries=0"]
     if preheat:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return command
 
 
-def main(argv=None) -> None:
-    """``python -m course_lib.dashboard [--port N] [--cold]``: serve the dashboard with Voila."""
+@dataclass
+class PoolWatch:
+    """Follows Voila's log lines about its kernel pool and says, in one line, when it changes.
+
+    ``line(text)`` returns the sentence to print for a log line (or None): "ready for N
+    visitors" when the pool is full, and how many preheated kernels are left when visitors
+    take them, until it is full again.
+    """
+
+    size: int
+    ready: int = 0
+
+    def line(self, text: str) -> str | None:
+        if "Kernel pool of" in text and "is filled with" in text:
+            self.ready = self.size
+            return f"Dashboard: ready for {self.size} visitors."
+        if "Using pre-heated kernel" in text:
+            self.ready = max(0, self.ready - 1)
+            return (f"Dashboard: a visitor took a preheated kernel; {self.ready} of {self.size} ready, "
+                    "refilling (later visitors wait a few seconds until it is full again).")
+        return None
+
+
+def _public_address() -> str:
+    """This machine's address as other machines on the network would use it (best guess)."""
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return socket.gethostname()
+
+
+def main(argv=None) -> int:
+    """``python -m course_lib.dashboard [--port N] [--class-size N] [--public] [--cold]``: serve the dashboard."""
     parser = argparse.ArgumentParser(prog="python -m course_lib.dashboard", description=main.__doc__)
     parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--class-size", type=int, default=2,
+                        help=f"visitors to keep a preheated kernel ready for (1 to {MAX_CLASS_SIZE}; default 2)")
+    parser.add_argument("--public", action="store_true",
+                        help="listen on every network interface, so students' machines can connect")
     parser.add_argument("--cold", action="store_true", help="no preheated kernels (slower first page)")
     args = parser.parse_args(argv)
+    if not 1 <= args.class_size <= MAX_CLASS_SIZE:
+        parser.error(f"--class-size must be a whole number from 1 to {MAX_CLASS_SIZE}; got {args.class_size}.")
     if not DASHBOARD_NOTEBOOK.is_file():
         raise SystemExit(f"The dashboard notebook is missing from the installed course_lib ({DASHBOARD_NOTEBOOK}): "
                          "reinstall the course (`pip install .` in the repository, or `make dashboard`).")
     with resources.as_file(DASHBOARD_NOTEBOOK) as notebook:
-        command = voila_command(args.port, preheat=not args.cold, notebook=notebook)
-        print(f"Dashboard: open http://127.0.0.1:{args.port}/ in a browser (Ctrl+C stops it).", flush=True)
-        os.execv(command[0], command)  # noqa: S606 - replace this process with Voila on purpose
+        command = voila_command(args.port, preheat=not args.cold, pool_size=args.class_size, notebook=notebook,
+                                public=args.public)
+        if args.public:
+            print(f"Dashboard: give students http://{_public_address()}:{args.port}/ (Ctrl+C stops it).\n"
+                  "WARNING: --public serves the dashboard to every machine that can reach this one; use it "
+                  "only on a trusted network (a classroom, not a cafe).", flush=True)
+        else:
+            print(f"Dashboard: open http://127.0.0.1:{args.port}/ in a browser (Ctrl+C stops it).", flush=True)
+        if args.cold:
+            os.execv(command[0], command)  # noqa: S606 - replace this process with Voila on purpose
+        print(f"Dashboard: preheating {args.class_size} kernels, about {args.class_size * KERNEL_MEMORY_MB} MB "
+              "of memory; the page works at once, a full pool takes a few seconds per kernel.", flush=True)
+        return _serve(command, PoolWatch(args.class_size))
+
+
+def _stop_on_terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _serve(command: list[str], watch: PoolWatch) -> int:
+    """Run Voila, pass its log through, and add the pool's state in plain words; stop it on Ctrl+C."""
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, bufsize=1)  # noqa: S603 - our command
+    signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops Voila too, never leaves it orphaned
+    try:
+        for text in server.stderr:
+            sys.stderr.write(text)
+            said = watch.line(text)
+            if said:
+                print(said, flush=True)
+        return server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGINT)
+        try:
+            return server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            return 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -115,3 +115,59 @@ def test_a_non_editable_install_serves_the_dashboard(tmp_path, mnist_path):
         server.terminate()
         server.wait(timeout=30)
     assert f"open http://127.0.0.1:{port}/" in server.stdout.read()
+
+
+def test_the_pool_watch_says_when_the_class_can_come_and_when_it_drains():
+    watch = dashboard.PoolWatch(30)
+    assert watch.line("[Voila] Kernel started: 3f67") is None
+    assert watch.line("[Voila] Kernel pool of dashboard.ipynb is filled with 30 kernel(s)") == \
+        "Dashboard: ready for 30 visitors."
+    drained = watch.line("[Voila] Using pre-heated kernel: e398 for dashboard.ipynb")
+    assert "29 of 30 ready" in drained and watch.ready == 29
+    assert watch.line("[Voila] Kernel pool of dashboard.ipynb is filled with 30 kernel(s)").endswith("30 visitors.")
+
+
+def test_the_command_binds_loopback_unless_public_and_checks_its_numbers():
+    assert "--Voila.ip=127.0.0.1" in dashboard.voila_command(9000, pool_size=30)
+    assert "--pool_size=30" in dashboard.voila_command(9000, pool_size=30)
+    assert "--Voila.ip=0.0.0.0" in dashboard.voila_command(9000, public=True)
+    for bad in ({"pool_size": 0}, {"pool_size": "30"}, {"pool_size": 10_000}):
+        with pytest.raises(ValueError, match="pool_size must be a whole number"):
+            dashboard.voila_command(9000, **bad)
+    with pytest.raises(ValueError, match="port must be"):
+        dashboard.voila_command(70000)
+
+
+@pytest.mark.parametrize("size", ["0", "-3", "201", "lots"])
+def test_a_bad_class_size_is_refused_with_a_message(size, capsys):
+    with pytest.raises(SystemExit):
+        dashboard.main(["--class-size", size])
+    assert "class-size" in capsys.readouterr().err
+
+
+@pytest.mark.server
+def test_the_dashboard_says_when_it_is_ready_for_the_class(mnist_path):
+    port = _free_port()
+    env = {**os.environ, "COURSE_MNIST_PATH": str(mnist_path), "COURSE_OFFLINE": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "course_lib.dashboard", "--port", str(port), "--class-size", "2"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        said, deadline = [], time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            said.append(line.strip())
+            if line.strip() == "Dashboard: ready for 2 visitors.":
+                break
+        assert "Dashboard: ready for 2 visitors." in said, said
+        assert any("preheating 2 kernels, about 220 MB" in line for line in said), said
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:  # noqa: S310 - loopback
+            assert "Dashboard: 8 tabs" in response.read().decode("utf-8", "replace")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # Stopping the command stops Voila and its kernels with it.
+    time.sleep(1)
+    left = subprocess.run(["pgrep", "-f", f"Voila.port={port}"], capture_output=True, text=True).stdout.split()
+    assert left == [], left
