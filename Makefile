@@ -52,7 +52,7 @@ lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT)
 
-test: $(VENV)/.test-installed $(VENV)/.docs-installed mnist chromium bubblewrap lint
+test: $(VENV)/.test-installed $(VENV)/.docs-installed node_modules/.installed mnist chromium bubblewrap lint
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
 # The quick loop while editing course_lib (well under a minute): no notebooks, and none of the
@@ -123,6 +123,13 @@ define apt-install
 	  echo "Installing Debian's $(2), $(3)..."; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(2) >/dev/null; }
 endef
+
+# Test-only tools from npm (package.json, exact versions in package-lock.json): axe-core for the
+# accessibility checks in the browser tests, configurable-http-proxy for the JupyterHub test.
+node_modules/.installed: package.json package-lock.json
+	$(call apt-install,npm,npm,for the test tools from npm,the accessibility and JupyterHub tests will fail.)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The dashboard's browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 chromium:
