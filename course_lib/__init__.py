@@ -48,6 +48,7 @@ Feedback for learners (:mod:`course_lib.feedback`):
 The classroom page:
 
 - :mod:`course_lib.dashboard`: the Voila dashboard (its notebook ships as package data).
+- :mod:`course_lib.dashboard_server`: Voila as the dashboard runs it: v1 kernel websockets only, a page with no CDN.
 
 Instructor-only grading is not here: it is the separate package ``course_grading``
 (folder ``grading/``, installed by ``requirements/grader.txt``), which learners never install.

@@ -7,18 +7,23 @@ opens; each other panel is built the first time its tab is opened, so the page i
 panel imports TensorFlow: the MNIST explorer predicts with NumPy.
 
 Each tab starts with one paragraph for the room, then the panel. A panel that cannot be
-built (say, MNIST missing) shows a message in its tab; the other tabs keep working.
+built (say, MNIST missing) shows a message in its tab; the other tabs keep working. A control
+whose callback fails anyway shows one line at the top of the page; the traceback goes to the
+server's log, never to the page (:func:`install_error_guard`).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import logging
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,6 +35,10 @@ from course_lib.plots.style import use_course_style
 from course_lib.validation import as_whole_number
 
 INTRO = "<p style='margin:0 0 6px 0'>Pick a tab, move the controls, and watch the mathematics move.</p>"
+#: The one line a visitor sees when a control's callback fails unexpectedly (details go to the server's log).
+UNEXPECTED = "Something went wrong there ({name}); the rest of the page still works."
+#: An absolute file path (POSIX or Windows) inside a message: only its last part is shown on the page.
+_PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s'\"\\/]+[\\/])+([^\s'\"\\/]*)")
 
 
 def _uncrumpling():
@@ -114,10 +123,18 @@ class Dashboard:
         self.tabs = widgets.Tab(children=self.containers)
         for k, (title, _, _) in enumerate(PANELS):
             self.tabs.set_title(k, title)
-        self.widget = widgets.VBox([widgets.HTML(INTRO), self.tabs])
+        #: One line under the introduction, empty unless a callback failed (see :func:`install_error_guard`).
+        self.notice = widgets.HTML("")
+        self.widget = widgets.VBox([widgets.HTML(INTRO), self.notice, self.tabs])
         self.tabs.observe(self._on_select, names="selected_index")
+        install_error_guard(show=self.show_problem)
         for k in range(len(PANELS) if eager else 1):
             self.build(k)
+
+    def show_problem(self, line: str) -> None:
+        """Show ``line`` (plain text, no paths) in the notice line at the top of the page."""
+        self.notice.value = (f"<p role='alert' style='margin:0 0 6px 0;color:var(--course-error, #b00020)'>"
+                             f"&#9888; {html.escape(without_paths(line))}</p>")
 
     def _on_select(self, change) -> None:
         if change["new"] is not None:
@@ -132,8 +149,9 @@ class Dashboard:
             panel = make()
         except Exception as error:  # noqa: BLE001 - one broken panel must not break the page
             self.errors[title] = f"{type(error).__name__}: {error}"
-            body = widgets.HTML(f"<p style='color:#b00020'>&#9888; This panel could not start: "
-                                f"{html.escape(str(error))}</p>")
+            server_log(f"The dashboard's {title!r} panel could not start:\n{traceback.format_exc()}")
+            body = widgets.HTML(f"<p style='color:var(--course-error, #b00020)'>&#9888; This panel could not start: "
+                                f"{html.escape(without_paths(str(error)))}</p>")
         else:
             self.panels[title] = panel
             body = panel.widget
@@ -149,6 +167,82 @@ class Dashboard:
 def build_dashboard(eager: bool = False) -> Dashboard:
     """Return the dashboard; display it as a cell's result (Voila shows it as the page)."""
     return Dashboard(eager=eager)
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute file path cut to its last part (the page never shows server paths)."""
+    return _PATH.sub(lambda match: match.group(1) or "...", text)
+
+
+def server_log(text: str) -> None:
+    """Write ``text`` where the person running the server reads it, never to a visitor's page.
+
+    In a kernel, ipykernel forwards whatever reaches file descriptor 2 to the page as well; its
+    own log handlers write to a copy of the original descriptor instead, and so does this.
+    """
+    kernel_log = _kernel_app_log()
+    if kernel_log is not None:
+        kernel_log.error("%s", text.rstrip())
+    else:
+        logging.getLogger(__name__).error("%s", text.rstrip())
+
+
+def _handling(shell) -> str | None:
+    """The type of the message the kernel is handling now ("comm_msg", "execute_request", ...), if known."""
+    kernel = getattr(shell, "kernel", None)
+    try:
+        return kernel.get_parent()["header"]["msg_type"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _kernel_app_log():
+    """The running IPython kernel's logger (writes to the server's terminal), or None outside a kernel."""
+    app = sys.modules.get("ipykernel.kernelapp")
+    if app is None or not app.IPKernelApp.initialized():
+        return None
+    return app.IPKernelApp.instance().log
+
+
+def install_error_guard(show, shell=None) -> bool:
+    """Make a failing widget callback show one line on the page instead of a traceback.
+
+    ipywidgets hands an exception raised in any widget callback (a button's ``on_click``, an
+    observer of a value the page changed, a custom message) to IPython's ``showtraceback``, which
+    sends the whole traceback, with the server's file paths, to the browser. In the kernel that
+    serves the dashboard, ``showtraceback`` instead writes the traceback to the server's log
+    (:func:`server_log`) and calls ``show`` with one line, :data:`UNEXPECTED`; errors in a cell
+    the kernel runs (an ``execute_request``, say in JupyterLab) keep their usual traceback. The
+    kernel's log records about widget messages it could not handle go to the server's log only,
+    as well. ``shell`` defaults to the running IPython; outside IPython (a script, the tests) this
+    does nothing and returns False.
+    """
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is None:
+        return False
+    original = getattr(shell, "_course_original_showtraceback", shell.showtraceback)
+
+    def showtraceback(exc_tuple=None, *args, **kwargs):
+        if kwargs.get("running_compiled_code") or _handling(shell) == "execute_request":
+            return original(exc_tuple, *args, **kwargs)
+        etype, value, tb = exc_tuple or sys.exc_info()
+        if etype is None:
+            return None
+        server_log("A dashboard callback failed:\n" + "".join(traceback.format_exception(etype, value, tb)))
+        show(UNEXPECTED.format(name=etype.__name__))
+        return None
+
+    shell._course_original_showtraceback = original
+    shell.showtraceback = showtraceback
+    kernel_log = _kernel_app_log()
+    for name in ("Comm", "ipykernel.comm"):  # comm messages the kernel could not handle (with tracebacks)
+        logger = logging.getLogger(name)
+        logger.propagate = False
+        logger.handlers = list(kernel_log.handlers) if kernel_log is not None else []
+    return True
 
 
 #: The notebook Voila serves: package data beside this module, found the same way in an
@@ -170,13 +264,20 @@ def voila_command(port: int = 8866, *, preheat: bool = True, pool_size: int = 2,
     port is an error, not a surprise address), no browser, and Voila's safe defaults untouched
     (code cells stripped, tracebacks hidden). ``preheat`` keeps ``pool_size`` kernels with the
     dashboard already built, so a visitor's page is interactive in well under the 2.5 s target.
+
+    Voila runs through :mod:`course_lib.dashboard_server`, which adds the course's hardening:
+    kernel websockets must speak the v1 protocol (``--Voila.kernel_websocket_connection_class``)
+    and the page comes from the ``course-dashboard`` template, which asks no other server for
+    anything (``--template``).
     """
+    from course_lib.dashboard_server import CONNECTION_OPTION, TEMPLATE_NAME
+
     notebook = Path(notebook) if notebook else Path(str(DASHBOARD_NOTEBOOK))
     pool_size = as_whole_number(pool_size, "pool_size", minimum=1, maximum=MAX_CLASS_SIZE)
     port = as_whole_number(port, "port", minimum=1, maximum=65535)
-    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
+    command = [sys.executable, "-m", "course_lib.dashboard_server", str(notebook), "--no-browser",
                f"--Voila.ip={'0.0.0.0' if public else '127.0.0.1'}",  # noqa: S104 - only with --public
-               f"--Voila.port={port}", "--Voila.port_retries=0"]
+               f"--Voila.port={port}", "--Voila.port_retries=0", CONNECTION_OPTION, f"--template={TEMPLATE_NAME}"]
     if preheat:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return command

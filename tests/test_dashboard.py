@@ -39,11 +39,84 @@ def test_a_failing_panel_shows_a_message_in_its_tab_only(monkeypatch):
     def broken():
         raise RuntimeError("no data here")
 
+    def missing_file():
+        raise FileNotFoundError("[Errno 2] No such file or directory: '/srv/course/data/mnist.npz'")
+
     monkeypatch.setattr(dashboard, "PANELS", dashboard.PANELS[:1] + [("Broken", "x" * 200, broken)])
     board = dashboard.build_dashboard(eager=True)
     assert board.errors == {"Broken": "RuntimeError: no data here"}
     assert "This panel could not start: no data here" in board.containers[1].children[1].value
     assert "Transform lab" in board.panels
+    monkeypatch.setattr(dashboard, "PANELS", dashboard.PANELS[:1] + [("Missing", "x" * 200, missing_file)])
+    shown = dashboard.build_dashboard(eager=True).containers[1].children[1].value
+    assert "No such file or directory: &#x27;mnist.npz&#x27;" in shown and "/srv" not in shown  # no server path
+
+
+def test_messages_lose_their_server_paths():
+    assert dashboard.without_paths("No such file: '/srv/course/data/mnist.npz'") == "No such file: 'mnist.npz'"
+    assert dashboard.without_paths(r"C:\Users\ada\course\weights.npz is missing") == "weights.npz is missing"
+    assert dashboard.without_paths("in /opt/venv/lib/python3.11/site-packages/x/y.py, line 3") == "in y.py, line 3"
+    assert dashboard.without_paths("ratio 3/4, a shape (2, 3)") == "ratio 3/4, a shape (2, 3)"
+
+
+class FakeKernel:
+    def __init__(self):
+        self.handling = "comm_msg"
+
+    def get_parent(self):
+        return {"header": {"msg_type": self.handling}}
+
+
+class FakeShell:
+    """Stands in for the kernel's IPython: ipywidgets calls ``showtraceback()`` inside ``except``."""
+
+    def __init__(self):
+        self.kernel, self.cell_tracebacks = FakeKernel(), []
+
+    def showtraceback(self, *args, **kwargs):  # the real one sends the traceback to the page
+        self.cell_tracebacks.append(sys.exc_info()[0])
+
+
+def test_a_failing_callback_shows_one_line_and_logs_the_traceback(monkeypatch, caplog):
+    import logging
+
+    for name in ("Comm", "ipykernel.comm"):  # the guard reroutes these; give them back after the test
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "propagate", logger.propagate)
+        monkeypatch.setattr(logger, "handlers", list(logger.handlers))
+    shown, shell = [], FakeShell()
+    assert dashboard.install_error_guard(show=shown.append, shell=shell)
+    assert dashboard.install_error_guard(show=shown.append, shell=shell)  # a second dashboard: still one guard
+    try:
+        {}["secret-key"]
+    except KeyError:
+        shell.showtraceback()  # as ipywidgets does, handling a comm message from the page
+    assert shown == ["Something went wrong there (KeyError); the rest of the page still works."]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Traceback (most recent call last)" in logged and "secret-key" in logged
+    assert shell.cell_tracebacks == []
+    assert logging.getLogger("Comm").propagate is False  # comm failures no longer reach stderr (the page)
+    shell.showtraceback()  # nothing to show outside an exception: no message
+    assert len(shown) == 1
+    shell.kernel.handling = "execute_request"  # a cell's own error keeps its traceback (JupyterLab)
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        shell.showtraceback()
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        shell.kernel.handling = "comm_msg"
+        shell.showtraceback(running_compiled_code=True)
+    assert shell.cell_tracebacks == [ZeroDivisionError, ZeroDivisionError] and len(shown) == 1
+
+
+def test_the_guard_does_nothing_outside_ipython():
+    assert dashboard.install_error_guard(show=print) is False
+    board = dashboard.build_dashboard()
+    assert board.widget.children[1] is board.notice and board.notice.value == ""
+    board.show_problem("Something went wrong there (ValueError) in /srv/x/y.py")
+    assert "role='alert'" in board.notice.value and "/srv" not in board.notice.value
 
 
 def test_every_panel_builds_and_the_summary_says_so(mnist_path, monkeypatch):
@@ -53,6 +126,27 @@ def test_every_panel_builds_and_the_summary_says_so(mnist_path, monkeypatch):
     bundle = board._repr_mimebundle_()
     assert bundle["text/plain"].startswith("Dashboard: 8 tabs (Transform lab")
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == board.widget.model_id
+    # Every icon a button shows is in the Font Awesome that Voila's own style bundle serves (no CDN).
+    icons, todo = set(), [board.widget]
+    while todo:
+        widget = todo.pop()
+        icons.add(getattr(widget, "icon", "") or "")
+        todo += list(getattr(widget, "children", ()))
+    icons.discard("")
+    assert len(icons) >= 3
+    bundle_js = _voila_style_bundle().read_text(encoding="utf-8")
+    assert sorted(icon for icon in icons if f".fa-{icon}:before" not in bundle_js) == []
+
+
+def _voila_style_bundle() -> Path:
+    """voila-style.js as the dashboard's template finds it (Font Awesome 5 and its fonts are inside)."""
+    from jupyter_core.paths import jupyter_path
+
+    for root in jupyter_path():
+        candidate = Path(root) / "voila" / "templates" / "base" / "static" / "voila-style.js"
+        if candidate.is_file():
+            return candidate
+    raise AssertionError("voila-style.js is not installed: is Voila installed?")
 
 
 @pytest.mark.server
@@ -72,6 +166,17 @@ def test_the_dashboard_notebook_is_package_data_and_builds_the_dashboard():
     assert "build_dashboard(" in code
     command = dashboard.voila_command(9999)
     assert str(notebook) in command and "--Voila.ip=127.0.0.1" in command
+
+
+def test_the_command_serves_through_the_hardened_server_module():
+    from course_lib import dashboard_server
+
+    command = dashboard.voila_command(9999, pool_size=3)
+    assert command[1:3] == ["-m", "course_lib.dashboard_server"]
+    assert dashboard_server.CONNECTION_OPTION in command  # kernel websockets: v1 only, frames checked
+    assert f"--template={dashboard_server.TEMPLATE_NAME}" in command  # the page asks no CDN
+    assert command[-2:] == ["--preheat_kernel=True", "--pool_size=3"]
+    assert not any(flag.startswith("--VoilaConfiguration.show_tracebacks") for flag in command)
 
 
 def _free_port() -> int:
