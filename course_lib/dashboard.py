@@ -288,19 +288,29 @@ class PoolWatch:
     """Follows Voila's log lines about its kernel pool and says, in one line, when it changes.
 
     ``line(text)`` returns the sentence to print for a log line (or None): "ready for N
-    visitors" when the pool is full, and how many preheated kernels are left when visitors
-    take them, until it is full again.
+    visitors" once every preheated kernel has run the dashboard (the server logs
+    ``Preheated kernels ready: N of M``, see :mod:`course_lib.dashboard_server`; Voila's own
+    "pool is filled" line only means the kernels have started), and how many are left when
+    visitors take them, until the pool is full again.
     """
 
     size: int
     ready: int = 0
+    announced: bool = False
 
     def line(self, text: str) -> str | None:
-        if "Kernel pool of" in text and "is filled with" in text:
-            self.ready = self.size
-            return f"Dashboard: ready for {self.size} visitors."
+        found = re.search(r"Preheated kernels ready: (\d+) of (\d+)", text)
+        if found:
+            self.ready = min(int(found.group(1)), self.size)
+            if self.ready >= self.size and not self.announced:
+                self.announced = True
+                return f"Dashboard: ready for {self.size} visitors."
+            return None
+        if "Kernel pool of" in text and "is filled with" in text and not self.announced:
+            return f"Dashboard: {self.size} kernels started; building the dashboard in each..."
         if "Using pre-heated kernel" in text:
             self.ready = max(0, self.ready - 1)
+            self.announced = False
             return (f"Dashboard: a visitor took a preheated kernel; {self.ready} of {self.size} ready, "
                     "refilling (later visitors wait a few seconds until it is full again).")
         return None

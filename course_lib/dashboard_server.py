@@ -10,6 +10,11 @@ Voila's own options. This module then starts Voila unchanged except for two thin
   into an endless loop that eats all memory. Such a connection is refused before it opens (HTTP 400),
   and every frame a v1 client sends is checked (part count, offsets, channel) before it is read, so a
   forged frame closes its own connection instead of stalling the server.
+- **It says when the pool is really ready**: Voila logs "Kernel pool ... is filled" as soon as its
+  kernels have *started*; the dashboard notebook still runs in them for several seconds after that.
+  :func:`counting_kernel_manager_factory` adds one log line each time a preheated kernel has finished
+  running the notebook (``Preheated kernels ready: N of M``), which ``make dashboard`` turns into
+  "ready for N visitors".
 - **The page needs nothing from the internet** (the ``course-dashboard`` template, package data in
   ``voila_page/``): Voila's ``lab`` template without the links to a CDN for the icon font (Voila's
   own bundle already carries Font Awesome) and without the Mermaid loader (the dashboard draws no
@@ -116,6 +121,41 @@ def template_environment(environ=None) -> dict:
     return environ
 
 
+#: The log line (a format) written each time a pooled kernel has run the whole notebook.
+READY_LINE = "Preheated kernels ready: %d of %d"
+
+
+def counting_kernel_manager_factory(factory):
+    """Wrap Voila's ``voila_kernel_manager_factory``: the pooled kernel manager it returns also logs
+    :data:`READY_LINE` whenever a preheated kernel finishes running the notebook (its render task
+    is done), counting the kernels of the pool that are ready now."""
+
+    def make(base_class, preheat_kernel, default_pool_size, **kwargs):
+        cls = factory(base_class, preheat_kernel, default_pool_size, **kwargs)
+        if not preheat_kernel:
+            return cls
+
+        class CountingKernelManager(cls):
+            async def _initialize(self, notebook_path, kernel_id=None, **options):
+                content = await super()._initialize(notebook_path, kernel_id, **options)
+                content["task"].add_done_callback(lambda _task: self._say_ready(notebook_path))
+                return content
+
+            def _say_ready(self, notebook_path) -> None:
+                ready = 0
+                for pooled in self._pools.get(notebook_path, ()):
+                    if pooled.done() and not pooled.cancelled() and pooled.exception() is None:
+                        ready += pooled.result()["task"].done()
+                size = (self.kernel_pools_config.get(notebook_path) or self.kernel_pools_config.get("default")
+                        or {}).get("pool_size", default_pool_size)
+                self.log.info(READY_LINE, ready, size)
+
+        CountingKernelManager.__name__ = cls.__name__
+        return CountingKernelManager
+
+    return make
+
+
 def main(argv=None) -> int:
     """``python -m course_lib.dashboard_server NOTEBOOK [Voila options]``: Voila with the course's template."""
     template = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE_NAME / "index.html.j2"
@@ -123,7 +163,10 @@ def main(argv=None) -> int:
         raise SystemExit(f"The dashboard's page template is missing from the installed course_lib ({template}): "
                          "reinstall the course (`pip install .` in the repository, or `make dashboard`).")
     os.environ.update(template_environment())
+    import voila.app
     from voila.app import main as voila_main
+
+    voila.app.voila_kernel_manager_factory = counting_kernel_manager_factory(voila.app.voila_kernel_manager_factory)
 
     sys.argv = [sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
     return voila_main() or 0

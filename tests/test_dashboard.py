@@ -225,11 +225,15 @@ def test_a_non_editable_install_serves_the_dashboard(tmp_path, mnist_path):
 def test_the_pool_watch_says_when_the_class_can_come_and_when_it_drains():
     watch = dashboard.PoolWatch(30)
     assert watch.line("[Voila] Kernel started: 3f67") is None
-    assert watch.line("[Voila] Kernel pool of dashboard.ipynb is filled with 30 kernel(s)") == \
-        "Dashboard: ready for 30 visitors."
+    # Voila's "filled" line comes when the kernels have started, before they have run the dashboard.
+    started = watch.line("[Voila] Kernel pool of dashboard.ipynb is filled with 30 kernel(s)")
+    assert "30 kernels started" in started and "ready for" not in started
+    assert watch.line("[Voila] Preheated kernels ready: 29 of 30") is None and watch.ready == 29
+    assert watch.line("[Voila] Preheated kernels ready: 30 of 30") == "Dashboard: ready for 30 visitors."
+    assert watch.line("[Voila] Preheated kernels ready: 30 of 30") is None, "said once"
     drained = watch.line("[Voila] Using pre-heated kernel: e398 for dashboard.ipynb")
     assert "29 of 30 ready" in drained and watch.ready == 29
-    assert watch.line("[Voila] Kernel pool of dashboard.ipynb is filled with 30 kernel(s)").endswith("30 visitors.")
+    assert watch.line("[Voila] Preheated kernels ready: 30 of 30").endswith("30 visitors.")
 
 
 def test_the_command_binds_loopback_unless_public_and_checks_its_numbers():
