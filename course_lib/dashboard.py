@@ -30,15 +30,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from course_lib.panels.base import widget_bundle
+from course_lib.panels.base import coloured, widget_bundle, without_paths
 from course_lib.plots.style import use_course_style
 from course_lib.validation import as_whole_number
 
 INTRO = "<p style='margin:0 0 6px 0'>Pick a tab, move the controls, and watch the mathematics move.</p>"
 #: The one line a visitor sees when a control's callback fails unexpectedly (details go to the server's log).
 UNEXPECTED = "Something went wrong there ({name}); the rest of the page still works."
-#: An absolute file path (POSIX or Windows) inside a message: only its last part is shown on the page.
-_PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s'\"\\/]+[\\/])+([^\s'\"\\/]*)")
 
 
 def _uncrumpling():
@@ -133,8 +131,8 @@ class Dashboard:
 
     def show_problem(self, line: str) -> None:
         """Show ``line`` (plain text, no paths) in the notice line at the top of the page."""
-        self.notice.value = (f"<p role='alert' style='margin:0 0 6px 0;color:var(--course-error, #b00020)'>"
-                             f"&#9888; {html.escape(without_paths(line))}</p>")
+        self.notice.value = coloured("error", f"&#9888; {html.escape(without_paths(line))}", tag="p",
+                                     style="margin:0 0 6px 0").replace("<p ", "<p role='alert' ", 1)
 
     def _on_select(self, change) -> None:
         if change["new"] is not None:
@@ -150,8 +148,8 @@ class Dashboard:
         except Exception as error:  # noqa: BLE001 - one broken panel must not break the page
             self.errors[title] = f"{type(error).__name__}: {error}"
             server_log(f"The dashboard's {title!r} panel could not start:\n{traceback.format_exc()}")
-            body = widgets.HTML(f"<p style='color:var(--course-error, #b00020)'>&#9888; This panel could not start: "
-                                f"{html.escape(without_paths(str(error)))}</p>")
+            body = widgets.HTML(coloured("error", "&#9888; This panel could not start: "
+                                         f"{html.escape(without_paths(str(error)))}", tag="p"))
         else:
             self.panels[title] = panel
             body = panel.widget
@@ -167,11 +165,6 @@ class Dashboard:
 def build_dashboard(eager: bool = False) -> Dashboard:
     """Return the dashboard; display it as a cell's result (Voila shows it as the page)."""
     return Dashboard(eager=eager)
-
-
-def without_paths(text: str) -> str:
-    """``text`` with every absolute file path cut to its last part (the page never shows server paths)."""
-    return _PATH.sub(lambda match: match.group(1) or "...", text)
 
 
 def server_log(text: str) -> None:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -84,12 +85,20 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def page(browser):
-    """The dashboard, served by Voila and open in a tab, interactive."""
+def seen_requests() -> list[str]:
+    """Every URL the dashboard's tab asks for (requests and websockets), in order."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(browser, seen_requests):
+    """The dashboard, served by Voila and open in a tab, interactive; its requests are recorded."""
     port = free_port()
     server = start_voila(None, port)
     try:
         tab = browser.new_page(viewport={"width": 1250, "height": 950})
+        tab.on("request", lambda request: seen_requests.append(request.url))
+        tab.on("websocket", lambda socket: seen_requests.append(socket.url))
         tab.goto(f"http://127.0.0.1:{port}/", timeout=90000)
         tab.locator("img.widget-image >> visible=true").first.wait_for(timeout=90000)
         yield tab
@@ -103,6 +112,7 @@ def open_tab(page, title: str):
     image = page.locator("img.widget-image >> visible=true").first
     image.wait_for(timeout=30000)
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=30000)
+    assert len(image.get_attribute("title") or "") > 40  # the picture's text alternative, for screen readers
     return image
 
 
@@ -264,3 +274,32 @@ def test_quiz_answers_instantly_and_survives_garbage(page):
     shape.fill("(2, 3, 4, 5, 6)")
     shape.press("Enter")
     visible_message(page, "Hint: the last axis of x meets the first axis of y").wait_for(timeout=10000)
+
+
+def stays_on_this_machine(url: str) -> bool:
+    """Whether a URL is served by this machine: loopback addresses, data: URLs and the page's own blobs."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob"):
+        return parts.scheme == "data" or stays_on_this_machine(url[len("blob:"):])
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+def test_stays_on_this_machine_tells_local_from_remote():
+    assert stays_on_this_machine("http://127.0.0.1:8866/voila/static/x.js")
+    assert stays_on_this_machine("ws://127.0.0.1:8866/api/kernels/k/channels") and stays_on_this_machine("data:,x")
+    assert stays_on_this_machine("blob:http://127.0.0.1:8866/0bc405d7")
+    for remote in ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css",
+                   "blob:https://example.org/1", "http://127.0.0.1.nip.io/", "//fonts.googleapis.com/css"):
+        assert not stays_on_this_machine(remote)
+
+
+def test_page_asks_no_other_machine_for_anything(page, seen_requests):
+    """Self-contained: opening every tab requests nothing from a CDN or any other host."""
+    for title in ["Transform lab", "Composition & relu", "Uncrumpling", "Gradient descent", "Momentum",
+                  "Graph stepper", "MNIST explorer"]:
+        open_tab(page, title)
+    page.locator(".lm-TabBar-tab", has_text="Check yourself").first.click()
+    visible_message(page, "right so far").wait_for(timeout=30000)
+    page.wait_for_load_state("networkidle", timeout=30000)
+    assert any(url.startswith("ws://127.0.0.1") for url in seen_requests)  # the recording saw the kernel's socket
+    assert [url for url in seen_requests if not stays_on_this_machine(url)] == []

@@ -21,7 +21,7 @@ import numpy as np
 
 from course_lib.feedback import base as checks
 from course_lib.feedback import exercises
-from course_lib.panels.base import widget_bundle
+from course_lib.panels.base import Panel, coloured, widget_bundle
 
 #: Longest answer read; anything longer is refused with a message (no parser stress).
 MAX_ANSWER_LENGTH = 300
@@ -138,22 +138,25 @@ def feedback_html(feedback: checks.Feedback | None) -> str:
     """The feedback as a short coloured line (green when right), hint on its own line."""
     if feedback is None:
         return ""
-    colour = "#1b7a1b" if feedback else "#a35200"
     mark = "&#10004;" if feedback else "&#9998;"
     body = html.escape(feedback.message).replace("\n", "<br>")
-    return f'<div style="color:{colour};margin:2px 0 8px 0">{mark} {body}</div>'
+    return coloured("right" if feedback else "hint", f"{mark} {body}", tag="div", style="margin:2px 0 8px 0")
 
 
-class Quiz:
+class Quiz(Panel):
     """The quiz as a widget: one row per question (prompt, answer box, Check button, feedback).
 
     An answer is checked when its button is pressed or Enter is hit in its box. Drive it
-    without a browser with :meth:`answer`.
+    without a browser with :meth:`answer`. Like every panel it checks what the page sends
+    (:meth:`course_lib.panels.base.Panel.watch`): an answer box takes text of at most
+    :data:`course_lib.panels.base.MAX_TEXT_LENGTH` characters, and anything else is
+    refused on the message line under the score.
     """
 
     title = "Check yourself"
 
     def __init__(self, questions=None):
+        super().__init__()
         self.questions = list(questions or QUESTIONS)
         self.results: list[checks.Feedback | None] = [None] * len(self.questions)
         self.score = widgets.HTML()
@@ -164,15 +167,15 @@ class Quiz:
                                layout=widgets.Layout(width="300px"))
             button = widgets.Button(description="Check", layout=widgets.Layout(width="80px"))
             note = widgets.HTML()
-            box.observe(lambda change, k=k: self.check(k), names="value")
-            button.on_click(lambda _, k=k: self.check(k))
+            self.watch(box, handler=lambda change, k=k: self.check(k), labels=[f"answer {k + 1}"])
+            self.watch(button, handler=lambda k=k: self.check(k), labels=[f"Check button {k + 1}"])
             prompt = widgets.HTML(f"<b>{k + 1}. {html.escape(question.topic)}.</b> {question.prompt}",
                                   layout=widgets.Layout(max_width="900px"))
             rows.append(widgets.VBox([prompt, widgets.HBox([box, button]), note]))
             self.boxes.append(box)
             self.buttons.append(button)
             self.feedback.append(note)
-        self.widget = widgets.VBox([self.score, *rows])
+        self.widget = widgets.VBox([self.score, self.message, *rows])
         self._update_score()
 
     def answer(self, k: int, text: str) -> checks.Feedback:

@@ -30,6 +30,7 @@ from course_lib.plots.geometry import (
     move_shape,
     move_vectors,
 )
+from course_lib.validation import as_finite_number
 
 
 class TransformLab(Panel):
@@ -40,6 +41,8 @@ class TransformLab(Panel):
     """
 
     title = "Transform lab"
+    #: The largest size of a typed matrix entry (larger ones would only push the F off the picture).
+    ENTRY_LIMIT = 1000.0
 
     def __init__(self, limit: float = 3.5):
         super().__init__()
@@ -75,16 +78,17 @@ class TransformLab(Panel):
         controls = widgets.VBox([self.angle, self.scale_x, self.scale_y, matrix_box, self.b_x, self.b_y,
                                  widgets.HBox([self.use_relu, self.reset_button]), self.message, self.code])
         self.widget = widgets.HBox([controls, self.view.image])
-        for control in (self.angle, self.scale_x, self.scale_y, self.b_x, self.b_y, self.use_relu):
-            control.observe(self.update, names="value")
-        for entry in (e for row in self.entries for e in row):
-            entry.observe(self.update, names="value")
-        self.reset_button.on_click(lambda _: self.reset())
+        self.watch(self.angle, self.scale_x, self.scale_y, self.b_x, self.b_y, self.use_relu, handler=self.update)
+        self.watch(*(e for row in self.entries for e in row), handler=self.update,
+                   labels=[f"W[{i}, {j}]" for i in range(2) for j in range(2)])
+        self.watch(self.reset_button, handler=self.reset)
         self.update()
 
     def current_map(self) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(W, b)`` from the controls; raise ValueError for bad typed entries."""
         M = parse_matrix([[e.value for e in row] for row in self.entries])
+        for (i, j), entry in np.ndenumerate(M):
+            as_finite_number(float(entry), f"W[{i}, {j}]", minimum=-self.ENTRY_LIMIT, maximum=self.ENTRY_LIMIT)
         R = geometry.rotation_matrix(self.angle.value)
         S = geometry.scaling_matrix(self.scale_x.value, self.scale_y.value)
         return M @ S @ R, np.array([self.b_x.value, self.b_y.value])
@@ -107,7 +111,11 @@ class TransformLab(Panel):
         move_shape(self.grid_lines, self.grid.map(self.apply))
         move_shape(self.shape_lines, self.transformed)
         self.code.value = "<pre style='margin:4px 0'>" + html.escape(self.code_line()) + "</pre>"
-        self.view.refresh()
+        relu = ", then relu (negative coordinates set to 0)" if self.use_relu.value else ""
+        self.view.refresh(alt=f"A grid and a letter F before (grey) and after (blue) the map: rotated by "
+                              f"{self.angle.value:g}°, scaled by {self.scale_x.value:g} along x and "
+                              f"{self.scale_y.value:g} along y, so W = {format_matrix(W)}, moved by b = "
+                              f"{format_vector(b)}{relu}.")
 
     def code_line(self) -> str:
         """The NumPy code of the current map, for one point ``x`` of shape (2,)."""
@@ -146,9 +154,9 @@ class VectorAddition(Panel):
         frame(self.view.ax, [[limit, limit]], margin=0)
         self.view.ax.set_title("A + B: follow A, then B")
         self.view.animate(self.arrows.values())
-        self.widget = widgets.HBox([widgets.VBox([self.a_x, self.a_y, self.b_x, self.b_y, self.text]), self.view.image])
-        for control in (self.a_x, self.a_y, self.b_x, self.b_y):
-            control.observe(self.update, names="value")
+        self.widget = widgets.HBox([widgets.VBox([self.a_x, self.a_y, self.b_x, self.b_y, self.message, self.text]),
+                                    self.view.image])
+        self.watch(self.a_x, self.a_y, self.b_x, self.b_y, handler=self.update)
         self.update()
 
     @property
@@ -159,7 +167,8 @@ class VectorAddition(Panel):
         A, B = self.vectors
         move_vectors(self.arrows, A, B)
         self.show_lines(f"A + B = {format_vector(A + B)}")
-        self.view.refresh()
+        self.view.refresh(alt=f"Arrow A = {format_vector(A)} from the origin, arrow B = {format_vector(B)} from A's "
+                              f"tip, and their sum A + B = {format_vector(A + B)} from the origin to B's tip.")
 
     def summary(self) -> str:
         A, B = self.vectors
@@ -183,9 +192,8 @@ class TranslationLab(Panel):
         frame(self.view.ax, [[limit, limit]], margin=0)
         self.view.ax.set_title("every point + b (green arrow)")
         self.view.animate(self.lines + [self.arrow])
-        self.widget = widgets.HBox([widgets.VBox([self.b_x, self.b_y]), self.view.image])
-        self.b_x.observe(self.update, names="value")
-        self.b_y.observe(self.update, names="value")
+        self.widget = widgets.HBox([widgets.VBox([self.b_x, self.b_y, self.message]), self.view.image])
+        self.watch(self.b_x, self.b_y, handler=self.update)
         self.update()
 
     @property
@@ -196,7 +204,8 @@ class TranslationLab(Panel):
         self.transformed = self.shape.map(lambda p: geometry.translate(p, self.b))
         move_shape(self.lines, self.transformed)
         self.arrow.set_UVC(*self.b)
-        self.view.refresh()
+        self.view.refresh(alt=f"A letter F (grey) and its copy (blue) moved by b = {format_vector(self.b)} "
+                              "(the green arrow): every point shifted by the same vector.")
 
     def summary(self) -> str:
         return f"TranslationLab: b = {format_vector(self.b)}"
@@ -224,9 +233,8 @@ class UncrumplingView(Panel):
         artists = draw_layer(self.view.ax, self.points, self.labels, self.grid)
         self.grid_lines, self.scatter = artists["grid"], artists["points"]
         (self.decision,) = self.view.ax.plot([], [], color="black", linewidth=1.5)
-        self.widget = widgets.HBox([widgets.VBox([self.layer, self.step, self.text]), self.view.image])
-        self.layer.observe(self.update, names="value")
-        self.step.observe(self.update, names="value")
+        self.widget = widgets.HBox([widgets.VBox([self.layer, self.step, self.message, self.text]), self.view.image])
+        self.watch(self.layer, self.step, handler=self.update)
         self.update()
 
     @property
@@ -251,7 +259,11 @@ class UncrumplingView(Panel):
         ax.set_title(f"{layer_titles(len(network.hidden))[k]}, training step {self.step.value}")
         accuracy = network.accuracy(self.points, self.labels)
         self.show_lines(f"accuracy at this step: {accuracy:.2f}")
-        self.view.refresh()
+        line = ", with the line that separates them" if k == len(network.hidden) else ""
+        where = "as they enter the network" if k == 0 else layer_titles(len(network.hidden))[k]
+        self.view.refresh(alt=f"The two classes of points and the grid {where} "
+                              f"(layer {k} of {len(network.hidden)}), training step {self.step.value}{line}; "
+                              f"accuracy {accuracy:.2f}.")
 
     def summary(self) -> str:
         accuracy = self.network.accuracy(self.points, self.labels)
@@ -277,9 +289,8 @@ class CompositionPanel(Panel):
         self.shape = geometry.letter_f()
         self.view = FigureView(figsize=(4.2, 4.2), alt="Two layers applied in turn over their collapsed single layer")
         self.widget = widgets.HBox([widgets.VBox([self.shear, self.shift_x, self.shift_y, self.angle,
-                                                  self.relu_between, self.text]), self.view.image])
-        for control in (self.shear, self.shift_x, self.shift_y, self.angle, self.relu_between):
-            control.observe(self.update, names="value")
+                                                  self.relu_between, self.message, self.text]), self.view.image])
+        self.watch(self.shear, self.shift_x, self.shift_y, self.angle, self.relu_between, handler=self.update)
         self.update()
 
     def layers(self):
@@ -297,7 +308,11 @@ class CompositionPanel(Panel):
                                else "relu folded part of it: no single layer does that")
         self.text.value = (f"<pre>W = W2 @ W1 = {format_matrix(W)}\nb = W2 @ b1 + b2 = {format_vector(b)}\n"
                            f"largest gap between the two: {self.gap:.2f}</pre>")
-        self.view.refresh()
+        outcome = ("the two coincide" if same else
+                   f"relu folded part of it, so they part by up to {self.gap:.2f}")
+        self.view.refresh(alt=f"A letter F through layer 1 (shear {self.shear.value:g}) then layer 2 (rotated by "
+                              f"{self.angle.value:g}°), {'with' if self.relu_between.value else 'without'} relu "
+                              f"between, drawn over the single layer W = {format_matrix(W)}: {outcome}.")
 
     def summary(self) -> str:
         relu = "with" if self.relu_between.value else "without"

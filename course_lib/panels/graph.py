@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from course_lib import graph as graph_module
 from course_lib.panels.base import SLIDER_STYLE, FigureView, Panel, parse_number
 from course_lib.plots.graph import draw_graph
+from course_lib.validation import as_finite_number
 
 
 class GraphStepper(Panel):
@@ -21,6 +22,8 @@ class GraphStepper(Panel):
 
     title = "Computation graph stepper"
     EXAMPLES = {"loss = |y_true - (x * w + b)|": "curriculum", "y = x * x + x (several paths)": "two_paths"}
+    #: The largest size of an input: products of larger ones would overflow to infinity.
+    LIMIT = 1e6
 
     def __init__(self, example: str = "loss = |y_true - (x * w + b)|"):
         super().__init__()
@@ -41,11 +44,12 @@ class GraphStepper(Panel):
             widgets.HBox([self.to_start, self.previous, self.next, self.to_end, self.counter]),
             self.message, self.text, self.view.image,
         ])
-        self.previous.on_click(lambda _: self.go(self.position - 1))
-        self.next.on_click(lambda _: self.go(self.position + 1))
-        self.to_end.on_click(lambda _: self.go(len(self.steps) - 1))
-        self.to_start.on_click(lambda _: self.go(0))
-        self.example.observe(self._new_example, names="value")
+        self.watch(self.previous, handler=lambda: self.go(self.position - 1))
+        self.watch(self.next, handler=lambda: self.go(self.position + 1))
+        self.watch(self.to_end, handler=lambda: self.go(len(self.steps) - 1))
+        self.watch(self.to_start, handler=lambda: self.go(0))
+        self.watch(self.example, handler=self._new_example)
+        self.entries = {}
         self._new_example()
 
     def _build(self):
@@ -54,19 +58,25 @@ class GraphStepper(Panel):
 
     def _new_example(self, change=None) -> None:
         self.graph = self._build()
+        old = list(self.entries.values())
         self.entries = {}
         for node in self.graph.nodes.values():
             if node.kind in ("constant", "variable"):
-                entry = widgets.Text(value=f"{node.value:g}", description=node.name,
-                                     style={"description_width": "45px"}, layout=widgets.Layout(width="110px"))
-                entry.observe(self._inputs_changed, names="value")
-                self.entries[node.name] = entry
+                self.entries[node.name] = widgets.Text(value=f"{node.value:g}", description=node.name,
+                                                       style={"description_width": "45px"},
+                                                       layout=widgets.Layout(width="110px"))
         self.inputs_box.children = tuple(self.entries.values())
+        self.forget(*old)
+        for entry in old:
+            entry.close()
+        self.watch(*self.entries.values(), handler=self._inputs_changed)
         self._inputs_changed()
 
     def _inputs_changed(self, change=None) -> None:
         try:
-            values = {name: parse_number(entry.value, name) for name, entry in self.entries.items()}
+            values = {name: as_finite_number(parse_number(entry.value, name), name, minimum=-self.LIMIT,
+                                             maximum=self.LIMIT)
+                      for name, entry in self.entries.items()}
         except ValueError as error:
             self.show_error(f"{error} The graph keeps its last valid values.")
             return
@@ -85,7 +95,8 @@ class GraphStepper(Panel):
         self.show_lines(step.text)
         self.previous.disabled = self.position == 0
         self.next.disabled = self.position == len(self.steps) - 1
-        self.view.refresh()
+        self.view.refresh(alt=f"The computation graph of {self.example.value}, step {self.position + 1} of "
+                              f"{len(self.steps)} ({step.phase} pass): {step.text}")
 
     @property
     def step(self):

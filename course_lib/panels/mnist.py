@@ -76,6 +76,18 @@ class MnistExplorer(Panel):
         self.view = FigureView(figsize=(7, 3.2), alt="A handwritten digit and the model's probability for each class")
         self.view.figure.clear()
         self.ax_digit, self.ax_bars = self.view.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
+        # Drawn once; a new digit only changes the picture's pixels, the bars' heights and colours, and the titles.
+        self.digit = self.ax_digit.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=255)
+        self.ax_digit.set_xticks([])
+        self.ax_digit.set_yticks([])
+        self.ax_digit.set_title("test image")
+        self.bars = self.ax_bars.bar(range(10), np.zeros(10), color="tab:blue")
+        self.ax_bars.set_xticks(range(10))
+        self.ax_bars.set_ylim(0, 1)
+        self.ax_bars.set_xlabel("digit")
+        self.ax_bars.set_ylabel("probability")
+        self.ax_bars.set_title("predicted")
+        self.view.figure.tight_layout()
         self.widget = widgets.VBox([widgets.HBox([self.index, self.random_button]), self.message, self.text,
                                     self.view.image])
         self.images, self.labels = test_images, test_labels
@@ -91,11 +103,13 @@ class MnistExplorer(Panel):
                                     "and reload the page.")
         try:
             self.accuracy = load_weights()["keras_test_accuracy"]
-        except MnistModelError as error:
-            self.unavailable = ("the model file could not be read", str(error))
+        except MnistModelError:  # its message names the file's full path: the page gets the name only
+            self.unavailable = ("the model file could not be read",
+                                f"{MODEL_FILE.name} is missing or damaged. Recreate it with "
+                                "`python tools/train_dashboard_model.py`.")
         self._rng = np.random.default_rng(0)
-        self.index.observe(self.update, names="value")
-        self.random_button.on_click(lambda _: self.show_random())
+        self.watch(self.index, handler=self.update)
+        self.watch(self.random_button, handler=self.show_random)
         self.current = None
         self.update()
 
@@ -117,26 +131,20 @@ class MnistExplorer(Panel):
         self.current = k
         probabilities = predict_proba(self.images[k])
         predicted = int(probabilities.argmax())
-        self.ax_digit.clear()
-        self.ax_digit.imshow(self.images[k], cmap="gray_r", vmin=0, vmax=255)
+        self.digit.set_data(self.images[k])
         self.ax_digit.set_title(f"test image #{k}, label {self.labels[k]}")
-        self.ax_digit.set_xticks([])
-        self.ax_digit.set_yticks([])
-        self.ax_bars.clear()
-        colours = ["tab:green" if d == predicted == self.labels[k] else "crimson" if d == predicted else "tab:blue"
-                   for d in range(10)]
-        self.ax_bars.bar(range(10), probabilities, color=colours)
-        self.ax_bars.set_xticks(range(10))
-        self.ax_bars.set_ylim(0, 1)
-        self.ax_bars.set_xlabel("digit")
-        self.ax_bars.set_ylabel("probability")
+        for d, (bar, probability) in enumerate(zip(self.bars, probabilities)):
+            bar.set_height(probability)
+            bar.set_color("tab:green" if d == predicted == self.labels[k] else "crimson" if d == predicted
+                          else "tab:blue")
         self.ax_bars.set_title(f"predicted {predicted} ({probabilities[predicted]:.0%})")
-        self.view.figure.tight_layout()
         verdict = "right" if predicted == self.labels[k] else "wrong"
         self.text.value = (f"<pre>model says {predicted} with probability {probabilities[predicted]:.3f}: {verdict} "
                            f"(this small model gets {self.accuracy:.1%} of the test set right)</pre>")
         self.prediction = predicted
-        self.view.refresh()
+        self.view.refresh(alt=f"Test image #{k}, a handwritten {self.labels[k]}, and the model's ten probabilities "
+                              f"as bars: it predicts {predicted} with probability {probabilities[predicted]:.0%}, "
+                              f"{verdict}.")
 
     def summary(self) -> str:
         if self.unavailable:

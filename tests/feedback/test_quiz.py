@@ -68,3 +68,17 @@ def test_quiz_widget_keeps_score_and_shows_feedback():
     bundle = board._repr_mimebundle_()
     assert bundle["text/plain"] == "Quiz: 11 questions, 2 right so far"
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == board.widget.model_id
+
+
+def test_quiz_checks_what_the_page_sends_like_every_panel():
+    board = quiz.Quiz()
+    board.boxes[2].set_state({"value": ["2345"]})  # a list where the box holds text
+    assert board.boxes[2].value == "" and board.results[2] is None
+    assert board.error == "answer 3 must be text of at most 1000 characters; got ['2345']. It stays at ''."
+    board.boxes[2].set_state({"value": "9" * 5000})
+    assert "got 5000 characters" in board.error
+    board.buttons[2].set_state({"description": "<b>pwned</b>"})
+    assert board.buttons[2].description == "Check" and "cannot be changed from the page" in board.error
+    board.boxes[2].set_state({"value": "2345"})
+    assert board.error is None and board.results[2] and "1 of 11 right so far" in board.score.value
+    assert board.message in board.widget.children  # the message line shows under the score

@@ -128,3 +128,37 @@ def test_composition_panel_collapses_until_relu_is_ticked():
     assert panel.gap > 0.1 and bytes(panel.view.image.value) != picture
     panel.angle.value = -90
     assert "W = W2 @ W1" in panel.text.value and panel.summary().startswith("CompositionPanel: with relu between")
+
+
+def test_transform_lab_refuses_huge_entries_and_page_values_past_the_sliders(png_of):
+    lab = TransformLab()
+    picture = png_of(lab)
+    lab.entries[0][1].set_state({"value": "1e308"})  # finite, but W @ x would overflow
+    assert lab.error.startswith("W[0, 1] must be a number from -1000 to 1000; got 1e+308.")
+    np.testing.assert_array_equal(lab.W, np.eye(2))
+    assert png_of(lab) == picture
+    lab.entries[0][1].set_state({"value": "0"})
+    lab.angle.set_state({"value": 1e9})
+    assert lab.angle.value == 180 and "rotate R (°) must be a number from -180 to 180; got 1000000000.0" in lab.error
+    np.testing.assert_allclose(lab.W, geo.rotation_matrix(180), atol=1e-12)
+    lab.use_relu.set_state({"value": "yes"})
+    assert lab.use_relu.value is False and "apply relu after must be on or off" in lab.error
+    lab.reset_button.click()
+    assert lab.error is None and lab.summary() == "TransformLab: W = [[1, 0], [0, 1]], b = [0, 0], relu off"
+
+
+def test_every_geometry_panel_shows_its_message_line():
+    points, labels = geo.make_moons(20, seed=0)
+    run = geo.train_tiny_network(points, labels, layers=2, steps=10, seed=1, snapshots=2)
+    for panel in (VectorAddition(), TranslationLab(), CompositionPanel(), UncrumplingView(run, points, labels)):
+        shown = []
+        todo = [panel.widget]
+        while todo:
+            widget = todo.pop()
+            shown.append(widget)
+            todo += list(getattr(widget, "children", ()))
+        assert any(widget is panel.message for widget in shown), type(panel).__name__
+    view = UncrumplingView(run, points, labels)
+    view.step.set_state({"index": 99})
+    assert view.step.value == 10
+    assert "training step must be one of its 2 choices; got 99. It stays at '10'." in view.error

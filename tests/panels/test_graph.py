@@ -40,3 +40,25 @@ def test_graph_stepper_switches_examples():
     assert list(panel.entries) == ["x"]
     panel.to_end.click()
     assert panel.step.grads["x"] == 7
+
+
+def test_graph_stepper_refuses_inputs_too_large_to_multiply():
+    panel = GraphStepper()
+    panel.entries["w"].set_state({"value": "1e300"})
+    assert panel.error == "w must be a number from -1e+06 to 1e+06; got 1e+300. The graph keeps its last valid values."
+    panel.entries["w"].set_state({"value": "3"})
+    assert panel.error is None and panel.graph.nodes["loss"].value == 3
+
+
+def test_graph_stepper_closes_and_forgets_the_boxes_of_the_last_example():
+    panel = GraphStepper()
+    old = list(panel.entries.values())
+    panel.example.set_state({"index": 1})
+    assert list(panel.entries) == ["x"] and panel.error is None
+    assert all(entry.comm is None and entry not in panel.rules for entry in old)
+    assert panel.entries["x"] in panel.rules
+    typed = panel.entries["x"].value
+    panel.entries["x"].set_state({"value": float("nan")})
+    assert panel.entries["x"].value == typed and panel.error.startswith("x must be text")
+    panel.next.set_state({"disabled": False})  # a page may not re-enable a button
+    assert "'disabled' cannot be changed from the page" in panel.error
