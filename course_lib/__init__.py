@@ -15,6 +15,8 @@ Topic modules, imported by name in the chapter notebooks:
 - :mod:`course_lib.graph`: a tiny computation-graph engine with a forward and a backward pass.
 - :mod:`course_lib.training`: Keras progress lines and the first example written from scratch.
 - :mod:`course_lib.backend`: quiet, lazy Keras and TensorFlow imports and which device computes.
+- :mod:`course_lib.other_backends`: run a notebook's function under Keras's JAX or PyTorch backend, in a
+  subprocess, or show a recorded run.
 - :mod:`course_lib.environment`: one-call self-check of the learner's setup.
 - :mod:`course_lib.notebook`: the one setup call at the top of every notebook.
 - :mod:`course_lib.validation`: the one way arguments are checked (finite numbers, arrays, whole numbers).

@@ -1,7 +1,12 @@
 """Training: short progress lines for Keras's ``fit`` (chapter 1) and the book's first
-example written from scratch (chapter 6): ``NaiveDense``, ``NaiveSequential``,
-``BatchGenerator``, ``one_training_step``, both ``update_weights`` variants, ``fit`` and
-``evaluate``, plus a compiled (``tf.function``) training step.
+example written from scratch (chapter 6), in the 3rd edition's Keras 3 style: ``NaiveDense``,
+``NaiveSequential``, ``BatchGenerator``, ``one_training_step``, both ``update_weights``
+variants, ``fit`` and ``evaluate``, plus a compiled (``tf.function``) training epoch.
+
+The model, the loss, the updates and the evaluation use only ``keras.Variable`` and
+``keras.ops``, so they run on any Keras backend; only the gradient comes from TensorFlow
+(``tf.GradientTape``), as in the book. These are the tested reference versions of the code
+that notebook 06 writes out cell by cell.
 
 Keras and TensorFlow are imported lazily, inside the functions, so importing this module is cheap.
 
@@ -65,8 +70,14 @@ def epoch_logger(print_fn=print):
     return EpochLogger()
 
 
-# --- chapter 6: the first example, from scratch ----------------------------------------------
-# TensorFlow is imported inside each function or constructor, never at module import.
+# --- chapter 6: the first example, from scratch --------------------------------------------
+# Keras (and TensorFlow for the gradient) are imported inside each function or constructor, never at
+# module import. Everything but the gradient is backend-neutral: keras.Variable and keras.ops only.
+# What runs inside a compiled epoch uses plain `from keras import ops` (Keras is loaded, quietly, by
+# the model's constructor): tf.function would otherwise trace into the import helpers.
+
+#: The book's learning rate for plain SGD in the from-scratch example.
+LEARNING_RATE = 1e-3
 
 
 def _tf():
@@ -79,139 +90,233 @@ def _tf():
 class NaiveDense:
     """A Dense layer written out: ``activation(matmul(inputs, W) + b)``.
 
-    ``W`` starts uniform in [0, 0.1), ``b`` at zeros, as in the book's first example.
+    ``W`` starts with Keras's ``"uniform"`` initializer (uniform in [-0.05, 0.05]) and ``b``
+    at zeros, both ``keras.Variable``; ``keras.utils.set_random_seed`` makes the draw repeatable.
+
+    Args:
+        input_size: features per input sample (rows of ``W``).
+        output_size: units of the layer (columns of ``W``).
+        activation: a function applied to the result, e.g. ``keras.ops.relu``; ``None`` for none.
     """
 
-    def __init__(self, input_size: int, output_size: int, activation):
+    def __init__(self, input_size: int, output_size: int, activation=None):
+        from course_lib.backend import import_keras
+
         input_size = as_whole_number(input_size, "input_size", minimum=1)
         output_size = as_whole_number(output_size, "output_size", minimum=1)
-        tf = _tf()
-        self.W = tf.Variable(tf.random.uniform((input_size, output_size), minval=0, maxval=1e-1))
-        self.b = tf.Variable(tf.zeros((output_size,)))
+        if activation is not None and not callable(activation):
+            raise ValueError(f"activation must be a function such as keras.ops.relu, or None; got {activation!r}.")
+        keras = import_keras()
+        self.W = keras.Variable(shape=(input_size, output_size), initializer="uniform")
+        self.b = keras.Variable(shape=(output_size,), initializer="zeros")
         self.activation = activation
 
     def __call__(self, inputs):
-        import tensorflow as tf  # already loaded by __init__; a plain import keeps tf.function tracing clean
-
         if inputs.shape[-1] != self.W.shape[0]:
             raise ValueError(f"NaiveDense expects inputs with {self.W.shape[0]} features; "
                              f"got shape {tuple(inputs.shape)}.")
-        return self.activation(tf.matmul(inputs, self.W) + self.b)
+        from keras import ops
+
+        outputs = ops.matmul(inputs, self.W) + self.b
+        return outputs if self.activation is None else self.activation(outputs)
 
     @property
     def weights(self) -> list:
+        """The layer's trainable tensors: ``[W, b]``."""
         return [self.W, self.b]
 
 
 class NaiveSequential:
-    """Chain layers; collect their weights."""
+    """Chain layers, each fed the previous one's output; collect their weights."""
 
     def __init__(self, layers):
         self.layers = list(layers)
 
     def __call__(self, inputs):
-        x = inputs
+        outputs = inputs
         for layer in self.layers:
-            x = layer(x)
-        return x
+            outputs = layer(outputs)
+        return outputs
 
     @property
     def weights(self) -> list:
+        """Every layer's weights, in order."""
         return [w for layer in self.layers for w in layer.weights]
 
 
-class BatchGenerator:
-    """Hand out ``(images, labels)`` batches in order: ``num_batches = ceil(n / batch_size)``."""
+def mnist_model():
+    """Return the book's from-scratch MNIST model: ``NaiveDense`` 784 -> 512 (relu) -> 10 (softmax)."""
+    from course_lib.backend import import_keras
 
-    def __init__(self, images, labels, batch_size: int = 128):
+    ops = import_keras().ops
+    return NaiveSequential([NaiveDense(28 * 28, 512, activation=ops.relu),
+                            NaiveDense(512, 10, activation=ops.softmax)])
+
+
+def starting_weights(sizes=(784, 512, 10), seed: int = 0) -> list:
+    """Return NumPy starting weights for a ``NaiveDense`` stack of ``sizes``, the same on every backend.
+
+    Each kernel is uniform in [-0.05, 0.05] (what ``initializer="uniform"`` draws), each bias zeros.
+    Keras's own draws differ from backend to backend; assigning these instead lets TensorFlow,
+    JAX and PyTorch start from identical weights, so their losses can be compared.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(as_whole_number(seed, "seed", minimum=0))
+    weights = []
+    for rows, columns in zip(sizes[:-1], sizes[1:]):
+        weights += [rng.uniform(-0.05, 0.05, size=(rows, columns)).astype("float32"),
+                    np.zeros(columns, dtype="float32")]
+    return weights
+
+
+class BatchGenerator:
+    """Hand out ``(images, labels)`` batches in order: ``num_batches = ceil(n / batch_size)``.
+
+    With ``shuffle=True`` the samples are put in a random order first (images and labels
+    together), so each generator, that is each epoch of :func:`fit`, sees its own order.
+    """
+
+    def __init__(self, images, labels, batch_size: int = 128, *, shuffle: bool = False, seed: int | None = None):
         if len(images) != len(labels):
             raise ValueError(f"got {len(images)} images but {len(labels)} labels.")
         batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
+        if shuffle:
+            import numpy as np
+
+            order = np.random.default_rng(seed).permutation(len(images))
+            images, labels = np.asarray(images)[order], np.asarray(labels)[order]
         self.index = 0
         self.images, self.labels, self.batch_size = images, labels, batch_size
         self.num_batches = math.ceil(len(images) / batch_size)
 
     def next(self):
+        """Return the next batch and move on; the last batch may be smaller."""
         images = self.images[self.index: self.index + self.batch_size]
         labels = self.labels[self.index: self.index + self.batch_size]
         self.index += self.batch_size
         return images, labels
 
 
-def update_weights(gradients, weights, learning_rate: float = 1e-3) -> None:
-    """Plain gradient descent, by hand: ``w <- w - learning_rate * g`` for every weight."""
+def update_weights(gradients, weights, learning_rate: float = LEARNING_RATE) -> None:
+    """Plain gradient descent, by hand: ``w.assign(w - g * learning_rate)`` for every weight."""
     learning_rate = as_finite_number(learning_rate, "learning_rate", positive=True)
     for g, w in zip(gradients, weights):
-        w.assign_sub(g * learning_rate)
+        w.assign(w - g * learning_rate)
 
 
 def optimizer_update(optimizer):
-    """Return an ``update(gradients, weights)`` that lets a Keras optimizer move the weights."""
+    """Return an ``update(gradients, weights)`` that lets a Keras optimizer move the weights.
+
+    ``optimizer_update(keras.optimizers.SGD(learning_rate=1e-3))`` moves them exactly as
+    :func:`update_weights` does; RMSprop or Adam scale each step by the gradients' history.
+    """
 
     def update(gradients, weights):
         optimizer.apply_gradients(zip(gradients, weights))
 
+    update.optimizer = optimizer
     return update
 
 
+def average_loss(model, images_batch, labels_batch):
+    """The batch's mean sparse categorical crossentropy between the labels and the model's predictions."""
+    from keras import ops
+
+    predictions = model(images_batch)
+    return ops.mean(ops.sparse_categorical_crossentropy(labels_batch, predictions))
+
+
 def one_training_step(model, images_batch, labels_batch, update=update_weights):
-    """Forward pass, mean sparse categorical crossentropy, tape gradient, update. Returns the loss."""
-    import tensorflow as tf  # already loaded by the model; a plain import keeps tf.function tracing clean
+    """Forward pass and mean loss under a ``tf.GradientTape``, the gradient, the update. Returns the loss."""
+    import tensorflow as tf
 
     with tf.GradientTape() as tape:
-        predictions = model(images_batch)
-        per_sample = tf.keras.losses.sparse_categorical_crossentropy(labels_batch, predictions)
-        average_loss = tf.reduce_mean(per_sample)
-    gradients = tape.gradient(average_loss, model.weights)
+        loss = average_loss(model, images_batch, labels_batch)
+    gradients = tape.gradient(loss, model.weights)
     update(gradients, model.weights)
-    return average_loss
+    return loss
 
 
-def compiled_training_step(update=update_weights):
-    """Return ``make(model)``, which gives :func:`one_training_step` for ``model`` compiled with
-    ``tf.function``: the same maths, run as one TensorFlow graph instead of op by op."""
+def compiled_epoch(model, batch_size: int = 128, update=update_weights, *, jit_compile: bool = False):
+    """Return ``train_epoch(images, labels)``: one epoch of :func:`one_training_step`, compiled.
+
+    ``tf.function`` turns the whole loop over the batches (in order, as :class:`BatchGenerator`
+    hands them out) into one TensorFlow graph: the same arithmetic as the eager loop, with no
+    trip back to Python between operations or between steps. It returns the loss of every step.
+    ``jit_compile=True`` also hands the graph to XLA (on a CPU usually no faster).
+    """
     tf = _tf()
+    batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
+    optimizer = getattr(update, "optimizer", None)
+    if optimizer is not None and not optimizer.built:
+        optimizer.build(model.weights)  # its slots must exist before the loop: a graph loop cannot create them
 
-    def make(model):
-        @tf.function(reduce_retracing=True)
-        def compiled(images_batch, labels_batch):
-            return one_training_step(model, images_batch, labels_batch, update)
+    @tf.function(jit_compile=jit_compile, reduce_retracing=True)
+    def train_epoch(images, labels):
+        num_batches = (tf.shape(images)[0] + batch_size - 1) // batch_size
+        losses = tf.TensorArray(tf.float32, size=num_batches)
+        for index in tf.range(num_batches):
+            start = index * batch_size
+            loss = one_training_step(model, images[start:start + batch_size], labels[start:start + batch_size],
+                                     update)
+            losses = losses.write(index, tf.cast(loss, tf.float32))
+        return losses.stack()
 
-        return compiled
-
-    return make
+    return train_epoch
 
 
 def fit(model, images, labels, *, epochs: int = 10, batch_size: int = 128, update=update_weights,
         compiled: bool = False, print_every: int = 100, print_fn=print) -> list[float]:
     """Train for ``epochs`` over ``images``; print the loss every ``print_every`` batches.
 
-    Returns the loss of every step. ``compiled=True`` runs each step as one TensorFlow graph.
+    Returns the loss of every step. ``compiled=False`` runs :func:`one_training_step` eagerly,
+    batch by batch from a :class:`BatchGenerator`, as the book does; ``compiled=True`` runs each
+    epoch as one graph (:func:`compiled_epoch`), with the same batches and the same losses, and
+    prints its progress lines when the epoch ends.
     """
     epochs = as_whole_number(epochs, "epochs", minimum=0)
     batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
     print_every = as_whole_number(print_every, "print_every", minimum=0)
-    tf = _tf()
-    step = compiled_training_step(update)(model) if compiled else (
-        lambda x, y: one_training_step(model, x, y, update))
-    losses = []
+    losses: list[float] = []
+    if compiled:
+        tf = _tf()
+        train_epoch = compiled_epoch(model, batch_size, update)
+        images, labels = tf.convert_to_tensor(images), tf.convert_to_tensor(labels)
     for epoch in range(epochs):
-        batches = BatchGenerator(images, labels, batch_size)
-        for batch_counter in range(batches.num_batches):
-            images_batch, labels_batch = batches.next()
-            loss = float(step(tf.constant(images_batch), tf.constant(labels_batch)))
-            losses.append(loss)
-            if print_every and batch_counter % print_every == 0:
-                print_fn(f"epoch {epoch + 1}, batch {batch_counter:>3}: loss {loss:.2f}")
+        if compiled:
+            epoch_losses = [float(loss) for loss in train_epoch(images, labels).numpy()]
+        else:
+            epoch_losses = []
+            batches = BatchGenerator(images, labels, batch_size)
+            for _ in range(batches.num_batches):
+                images_batch, labels_batch = batches.next()
+                epoch_losses.append(float(one_training_step(model, images_batch, labels_batch, update)))
+                _progress(epoch, len(epoch_losses) - 1, epoch_losses[-1], print_every, print_fn)
+        if compiled:
+            for batch_counter, loss in enumerate(epoch_losses):
+                _progress(epoch, batch_counter, loss, print_every, print_fn)
+        losses += epoch_losses
     return losses
 
 
+def _progress(epoch: int, batch_counter: int, loss: float, print_every: int, print_fn) -> None:
+    if print_every and batch_counter % print_every == 0:
+        print_fn(f"epoch {epoch + 1}, batch {batch_counter:>3}: loss {loss:.2f}")
+
+
 def evaluate(model, images, labels, batch_size: int = 1000) -> float:
-    """Accuracy of the model: share of images whose argmax prediction is the label."""
-    import numpy as np
+    """Accuracy of the model: the share of images whose most probable class (``ops.argmax``) is the label."""
+    from course_lib.backend import import_keras
 
+    ops = import_keras().ops
     batch_size = as_whole_number(batch_size, "batch_size", minimum=1)
-
-    predicted = np.concatenate([np.asarray(model(images[i:i + batch_size])).argmax(axis=1)
-                                for i in range(0, len(images), batch_size)])
-    return float(np.mean(predicted == np.asarray(labels)))
+    if len(images) != len(labels):
+        raise ValueError(f"got {len(images)} images but {len(labels)} labels.")
+    if not len(images):
+        raise ValueError("images must hold at least one sample; got none.")
+    matches = 0
+    for start in range(0, len(images), batch_size):
+        predicted_labels = ops.argmax(model(images[start:start + batch_size]), axis=1)
+        matches += int(ops.sum(ops.cast(ops.equal(predicted_labels, labels[start:start + batch_size]), "int32")))
+    return matches / len(images)

@@ -45,8 +45,12 @@ def test_nbaudit_reports_no_problems():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_opening_badges_and_hosted_only_install_at_this_release(path):
+def test_opening_badges_book_map_and_hosted_only_install_at_this_release(path):
     first, install = cells(path)[:2]
+    # The title cell ends with the book sections covered (both editions) and what the learner will be able to do.
+    mapping = source(first).split("**Book sections:**", 1)[-1]
+    assert "**Book sections:**" in source(first) and "**You will be able to:**" in mapping
+    assert "2nd edition" in mapping and "3rd edition" in mapping and mapping.count("\n- ") >= 3
     text = source(first)
     tag = f"v{course_lib.__version__}"
     assert text.startswith("# ") and "\n*" in text  # title, then the italic purpose line

@@ -151,7 +151,8 @@ def check_broadcast_shape(answer, x_shape=(8, 5, 4), y_shape=(5, 4)):
     """The shape of ``np.maximum(x, y)`` for the given shapes."""
     return checks.check_shape(
         answer, np.broadcast_shapes(tuple(x_shape), tuple(y_shape)),
-        hint="the smaller tensor gets new axes in front until the ranks match, then is repeated along them.",
+        hint="line the shapes up from the right; the smaller tensor gets new axes of length 1 in front, and an "
+             "axis of length 1 is repeated to match the other tensor's length.",
     )
 
 
@@ -310,14 +311,15 @@ def check_learning_rate_choice(answer, steps: int = 10, start: float = 3.0, tole
     return checks.correct(f"After {steps} steps w = {final:.2g}.")
 
 
-def check_momentum_step(answer, w=2.0, learning_rate=0.02, momentum=0.9):
-    """``w`` after the first step of the book's naive momentum update on the double well."""
+def check_momentum_step(answer, w=2.0, learning_rate=0.02, momentum=0.9, digits: int = 3):
+    """``w`` after the first step of the book's naive momentum update on the double well (``digits``
+    significant digits, or exact)."""
     from course_lib import optimization
 
     g = optimization.double_well_gradient(w)
     velocity = 0.0 * momentum - learning_rate * g
-    return checks.check_value(
-        answer, w + momentum * velocity - learning_rate * g,
+    return checks.check_number(
+        answer, w + momentum * velocity - learning_rate * g, digits=digits,
         hint="past_velocity starts at 0; the gradient of w**4 - 3w**2 + w is 4w**3 - 6w + 1.",
     )
 
@@ -351,6 +353,22 @@ def check_tape_derivative(answer):
              "then tape.gradient(y, x).",
     )
 
+
+def check_falling_speed(answer, t: float = 3.0, digits: int = 3):
+    """``(speed, acceleration)`` at time ``t`` of an object whose position is ``4.9 * t**2``, from nested tapes
+    (each to ``digits`` significant digits, or exact; tensors are accepted)."""
+    hint = ("nest two tapes around position = 4.9 * time**2 with time = tf.Variable(3.0): the inner tape's "
+            "gradient is the speed, the outer tape's gradient of the speed is the acceleration.")
+    if answer is checks.PLACEHOLDER:
+        return checks.unanswered(hint)
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        return checks.not_yet(f"give two numbers, (speed, acceleration); got {answer!r}.", hint)
+    values = [a.numpy() if hasattr(a, "numpy") else a for a in answer]
+    for name, value, expected in zip(("speed", "acceleration"), values, (9.8 * t, 9.8)):
+        outcome = checks.check_number(value, expected, digits=digits, hint=hint)
+        if not outcome:
+            return checks.not_yet(f"the {name} is not right: {outcome.problem}", hint)
+    return checks.correct("The speed grows by 9.8 m/s every second: that constant is the acceleration.")
 
 # --- Notebook 06: the first example from scratch -------------------------------------
 
@@ -395,3 +413,136 @@ def check_chance_accuracy(answer, classes: int = 10):
         hint="with balanced classes a random guess is right once in as many tries as there are classes.",
         detail="Any model worth training must beat this baseline.",
     )
+
+
+# --- Chapter 6 (notebook 06): code exercises, checked against course_lib.training ---------
+# These need Keras (imported inside each check, never at module import).
+
+_UPDATE_HINT = ("for each pair `g, w` in `zip(gradients, weights)`, write `w.assign(w - g * learning_rate)`: "
+                "assign changes the variable itself, and the function returns nothing.")
+
+
+def check_update_weights(function):
+    """``update_weights(gradients, weights, learning_rate=1e-3)`` moves each ``keras.Variable`` by ``-lr * g``."""
+    from course_lib import training
+    from course_lib.backend import import_keras
+
+    if function is checks.PLACEHOLDER or function is None:
+        return checks.unanswered(_UPDATE_HINT)
+    if not callable(function):
+        return checks.not_yet(f"{function!r} is not a function.", _UPDATE_HINT)
+    keras = import_keras()
+    rng = np.random.default_rng(6)
+    starts = [rng.normal(size=(3, 2)).astype("float32"), rng.normal(size=(2,)).astype("float32")]
+    gradients = [rng.normal(size=(3, 2)).astype("float32"), rng.normal(size=(2,)).astype("float32")]
+    for learning_rate in (None, 0.1):  # the default, then a given one
+        weights = [keras.Variable(start) for start in starts]
+        expected = [keras.Variable(start) for start in starts]
+        args = (gradients, weights) if learning_rate is None else (gradients, weights, learning_rate)
+        try:
+            returned = function(*args)
+        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+            return checks.not_yet(f"it raised {type(error).__name__}: {error}", _UPDATE_HINT)
+        training.update_weights(gradients, expected, learning_rate or training.LEARNING_RATE)
+        said = "the default learning rate 1e-3" if learning_rate is None else f"learning_rate={learning_rate}"
+        moved = [np.asarray(w.numpy()) - start for w, start in zip(weights, starts)]
+        wanted = [np.asarray(w.numpy()) - start for w, start in zip(expected, starts)]
+        if all(not m.any() for m in moved):
+            more = " It returned new values: assign them to the variables instead." if returned is not None else ""
+            return checks.not_yet(f"with {said} the weights did not change.{more}", _UPDATE_HINT)
+        if all(np.allclose(m, -w, rtol=1e-4, atol=1e-7) for m, w in zip(moved, wanted)):
+            return checks.not_yet(f"with {said} the weights moved up the gradient: subtract it.", _UPDATE_HINT)
+        for index, (m, w) in enumerate(zip(moved, wanted)):
+            if not np.allclose(m, w, rtol=1e-4, atol=1e-7):
+                return checks.not_yet(f"with {said} weight tensor {index} moved by the wrong amount "
+                                      "(check the learning rate).", _UPDATE_HINT)
+    return checks.correct("Each weight took one step of plain gradient descent.")
+
+
+_SHUFFLE_HINT = ("in __init__, draw `order = np.random.permutation(len(images))` and keep `images[order]` and "
+                 "`labels[order]`: the same order for both, so each image keeps its label; then hand out batches "
+                 "as before.")
+
+
+def check_shuffled_batch_generator(generator_class, samples: int = 50, batch_size: int = 8, tries: int = 3):
+    """A ``BatchGenerator(images, labels, batch_size)`` that shuffles: every sample once per generator, paired
+    with its label, in batches of ``batch_size`` (the last smaller), in a new order each time."""
+    if generator_class is checks.PLACEHOLDER or generator_class is None:
+        return checks.unanswered(_SHUFFLE_HINT)
+    if not callable(generator_class):
+        return checks.not_yet(f"{generator_class!r} is not a class.", _SHUFFLE_HINT)
+    images = np.arange(samples * 4, dtype="float32").reshape((samples, 4))  # row i holds 4i ... 4i + 3
+    labels = np.arange(samples)
+    orders = []
+    for _ in range(tries):
+        try:
+            generator = generator_class(images.copy(), labels.copy(), batch_size)
+            count = generator.num_batches
+            batches = [generator.next() for _ in range(count)]
+        except AttributeError as error:
+            return checks.not_yet(f"your generator is missing something BatchGenerator has ({error}): set "
+                                  "`num_batches`, `index` and the rest in __init__.", _SHUFFLE_HINT)
+        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+            return checks.not_yet(f"it raised {type(error).__name__}: {error}", _SHUFFLE_HINT)
+        expected_count = math.ceil(samples / batch_size)
+        if count != expected_count:
+            return checks.not_yet(f"num_batches is {count!r} for {samples} samples in batches of {batch_size}; "
+                                  f"expected {expected_count}.", _SHUFFLE_HINT)
+        sizes = [len(batch_labels) for _, batch_labels in batches]
+        wanted = [batch_size] * (count - 1) + [samples - batch_size * (count - 1)]
+        if sizes != wanted:
+            return checks.not_yet(f"the batches hold {sizes} samples; expected {wanted}.", _SHUFFLE_HINT)
+        seen_images = np.concatenate([np.asarray(b[0]) for b in batches])
+        seen_labels = np.concatenate([np.asarray(b[1]) for b in batches])
+        if sorted(seen_labels.tolist()) != labels.tolist():
+            return checks.not_yet("one pass over the batches must hand out every sample exactly once.", _SHUFFLE_HINT)
+        if not np.array_equal(seen_images, images[seen_labels]):
+            return checks.not_yet("images and labels were shuffled separately: an image no longer comes with its "
+                                  "own label.", _SHUFFLE_HINT)
+        orders.append(seen_labels.tolist())
+    if all(order == labels.tolist() for order in orders):
+        return checks.not_yet("the batches come in the original order: nothing was shuffled.", _SHUFFLE_HINT)
+    if all(order == orders[0] for order in orders):
+        return checks.not_yet(f"{tries} generators all used the same order: draw a new one each time (no fixed "
+                              "seed), so each epoch sees the samples differently.", _SHUFFLE_HINT)
+    return checks.correct("Every sample once per epoch, with its label, in a new order each epoch.")
+
+
+_EVALUATE_HINT = ("predictions = model(images); predicted_labels = ops.argmax(predictions, axis=1); then the mean "
+                  "of `ops.equal(predicted_labels, labels)` (cast to float32), returned as a Python float.")
+
+
+def check_evaluate(function):
+    """``evaluate(model, images, labels)`` returns the share of images whose argmax prediction is the label."""
+    from course_lib import training
+    from course_lib.backend import import_keras
+
+    if function is checks.PLACEHOLDER or function is None:
+        return checks.unanswered(_EVALUATE_HINT)
+    if not callable(function):
+        return checks.not_yet(f"{function!r} is not a function.", _EVALUATE_HINT)
+    keras = import_keras()
+    rng = np.random.default_rng(60)
+    # A "model" with known answers: it returns the probabilities it is given; 3 of 4 argmaxes are right.
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.5, 0.4, 0.1], [0.2, 0.5, 0.3]], "float32")
+    cases = [(lambda images: images, probabilities, np.array([0, 2, 1, 1]), "four rows of known probabilities")]
+    keras.utils.set_random_seed(6)
+    model = training.NaiveSequential([training.NaiveDense(5, 4, keras.ops.softmax)])
+    images = rng.normal(size=(30, 5)).astype("float32")
+    cases.append((model, images, rng.integers(0, 4, size=30), "a small NaiveDense model on 30 samples"))
+    for model_, images_, labels_, described in cases:
+        try:
+            got = function(model_, images_, labels_)
+        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+            return checks.not_yet(f"with {described} it raised {type(error).__name__}: {error}", _EVALUATE_HINT)
+        if got is None:
+            return checks.not_yet("your function returned None: `return` the accuracy.", _EVALUATE_HINT)
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            return checks.not_yet(f"with {described} it returned {got!r}, not a number.", _EVALUATE_HINT)
+        expected = training.evaluate(model_, images_, labels_)
+        if not np.isclose(value, expected, atol=1e-6):
+            return checks.not_yet(f"with {described} it returned {value:.4f}; expected {expected:.4f}.",
+                                  _EVALUATE_HINT)
+    return checks.correct("Accuracy is the mean of the argmax matches.")

@@ -99,3 +99,49 @@ def plot_graph(graph: Graph, step: Step | None = None, *, title: str | None = No
     draw_graph(ax, graph, step)
     fig.suptitle(title or "values in the boxes, local derivatives on the edges (orange), gradients in red")
     return fig
+
+
+#: The two-layer model of chapter 1 as a computation graph: (node, kind, row, column) and its edges.
+TWO_LAYER_NODES = [
+    ("x", "constant", 1, 0), ("W1", "variable", 0, 0), ("b1", "variable", 2, 1),
+    ("W1 @ x", "operation", 1, 1), ("+ b1", "operation", 1, 2), ("relu", "operation", 1, 3),
+    ("W2", "variable", 0, 3), ("b2", "variable", 2, 4), ("W2 @ h", "operation", 1, 4),
+    ("+ b2", "operation", 1, 5), ("softmax", "operation", 1, 6), ("y_true", "constant", 0, 7),
+    ("loss", "operation", 1, 7),
+]
+TWO_LAYER_EDGES = [
+    ("x", "W1 @ x"), ("W1", "W1 @ x"), ("W1 @ x", "+ b1"), ("b1", "+ b1"), ("+ b1", "relu"),
+    ("relu", "W2 @ h"), ("W2", "W2 @ h"), ("W2 @ h", "+ b2"), ("b2", "+ b2"), ("+ b2", "softmax"),
+    ("softmax", "loss"), ("y_true", "loss"),
+]
+
+
+def plot_two_layer_model():
+    """Draw chapter 1's two-layer model as a computation graph, from input and weights to the loss.
+
+    Forward: ``loss(y_true, softmax(W2 @ relu(W1 @ x + b1) + b2))``; weights in green, fixed
+    inputs in grey, operations in blue; a red arrow underneath marks the backward pass, which
+    brings a gradient to every green node. The figure's ``alt_text`` attribute describes it.
+    """
+    where = {name: (1.6 * column, -1.1 * row) for name, _, row, column in TWO_LAYER_NODES}
+    fig, ax = plt.subplots(figsize=(11, 3.4))
+    for start, end in TWO_LAYER_EDGES:
+        ax.annotate("", xy=where[end], xytext=where[start],
+                    arrowprops=dict(arrowstyle="-|>", color="black", lw=1.0, shrinkA=16, shrinkB=16))
+    for name, kind, _, _ in TWO_LAYER_NODES:
+        ax.text(*where[name], name, ha="center", va="center", fontsize=9,
+                bbox=dict(boxstyle="round,pad=0.35", facecolor=KIND_COLOURS[kind], edgecolor="black"))
+    left, right = where["x"][0], where["loss"][0]
+    ax.annotate("", xy=(left, -3.0), xytext=(right, -3.0),
+                arrowprops=dict(arrowstyle="-|>", color=GRAD_COLOUR, lw=1.5, linestyle="--"))
+    ax.text((left + right) / 2, -2.75, "backward pass: gradients of the loss flow back to W2, b2, W1, b1",
+            ha="center", va="bottom", fontsize=9, color=GRAD_COLOUR)
+    ax.set_xlim(left - 0.9, right + 0.9)
+    ax.set_ylim(-3.4, 0.6)
+    ax.set_axis_off()
+    ax.set_title("Chapter 1's model as a computation graph: weights (green), inputs (grey), operations (blue)")
+    fig.tight_layout()
+    fig.alt_text = ("A left-to-right graph: x and W1 feed a product, b1 is added, relu follows; W2 and b2 make the "
+                    "second layer, then softmax; softmax and y_true feed the loss. A dashed red arrow runs back "
+                    "from the loss to the inputs, marking the backward pass.")
+    return fig

@@ -203,3 +203,95 @@ def plot_memory_sizes(sizes: dict):
     ax.set_xlim(right=max(nbytes) * 1e3)
     fig.tight_layout()
     return fig
+
+
+def _label_axis(ax, start, end, text: str, *, offset=(0.0, 0.0), ha: str = "center") -> None:
+    """Draw a double arrow from ``start`` to ``end`` with ``text`` at its middle moved by ``offset``."""
+    ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="<->", color="black", lw=1.2))
+    middle = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
+    ax.text(middle[0], middle[1], text, ha=ha, va="center", fontsize=9,
+            bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
+
+
+def _slab(ax, x0: float, y0: float, cols: int, rows: int, colour: str) -> None:
+    """Draw a blank ``rows`` x ``cols`` grid of unit cells with its bottom-left at (x0, y0)."""
+    _draw_grid(ax, np.zeros((rows, cols)), x0, y0 + rows, colour, numbers=False)
+
+
+def plot_timeseries_tensor(shape=(250, 390, 3), *, drawn=(3, 10, 3)):
+    """Draw a rank-3 timeseries tensor ``(samples, timesteps, features)`` as stacked sample slabs.
+
+    Each slab is one sample: time runs left to right (axis 1) and the features are the rows
+    (axis 2); the slabs behind are the other samples (axis 0). Only ``drawn`` cells are drawn;
+    the labels give the real lengths. The figure's ``alt_text`` attribute describes it in words.
+
+    Args:
+        shape: the tensor's real shape, e.g. a year of 250 trading days x 390 minutes x 3 prices.
+        drawn: how many samples, timesteps and features to draw.
+    """
+    shape, drawn = tuple(int(n) for n in shape), tuple(int(n) for n in drawn)
+    if len(shape) != 3 or len(drawn) != 3 or min(shape + drawn) < 1:
+        raise ValueError(f"shape and drawn must be 3 positive lengths (samples, timesteps, features); got {shape}, "
+                         f"{drawn}")
+    samples, timesteps, features = drawn
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    for k in reversed(range(samples)):  # back slabs first, shifted up and right
+        _slab(ax, 0.6 * k, 0.6 * k, timesteps, features, _COLOURS[k % len(_COLOURS)])
+    _label_axis(ax, (0, -0.6), (timesteps, -0.6), f"timesteps (axis 1): {shape[1]:,}")
+    _label_axis(ax, (-0.7, 0), (-0.7, features), f"features\n(axis 2): {shape[2]:,}", offset=(-0.3, 0.0), ha="right")
+    back = 0.6 * (samples - 1)
+    _label_axis(ax, (timesteps + 0.3, features + 0.1), (timesteps + 0.3 + back, features + 0.1 + back),
+                f"samples (axis 0): {shape[0]:,}", offset=(0.5, 0.0), ha="left")
+    ax.set_xlim(-3.6, timesteps + back + 5.5)
+    ax.set_ylim(-1.4, features + back + 0.8)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(f"A timeseries batch: (samples, timesteps, features) = {shape}")
+    fig.tight_layout()
+    fig.alt_text = (f"A stack of {samples} grids. Each grid is one sample, {timesteps} columns of timesteps by "
+                    f"{features} rows of features; labels give the real shape {shape}.")
+    return fig
+
+
+def plot_image_batch(shape=(128, 256, 256, 3), *, drawn_samples: int = 3):
+    """Draw a rank-4 image batch ``(samples, height, width, channels)``, channels last.
+
+    Each sample is drawn as its channel planes (red, green, blue for colour) one behind the
+    other; the samples stand side by side along axis 0. The figure's ``alt_text`` attribute
+    describes it in words.
+
+    Args:
+        shape: the batch's real shape, e.g. 128 colour images of 256 x 256 pixels.
+        drawn_samples: how many samples to draw (at most 6).
+    """
+    shape = tuple(int(n) for n in shape)
+    if len(shape) != 4 or min(shape) < 1:
+        raise ValueError(f"shape must be 4 positive lengths (samples, height, width, channels); got {shape}")
+    if not 1 <= int(drawn_samples) <= 6:
+        raise ValueError(f"drawn_samples must be between 1 and 6; got {drawn_samples}")
+    channels = min(shape[3], 4)
+    plane_colours = ["tab:red", "tab:green", "tab:blue", "tab:gray"] if shape[3] > 1 else ["tab:gray"]
+    side, gap, shift = 4, 2.6, 0.5
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    for s in range(int(drawn_samples)):
+        x0 = s * (side + gap + shift * (channels - 1))
+        for c in reversed(range(channels)):
+            colour = plane_colours[c % len(plane_colours)]
+            tint = tuple(0.45 * v + 0.55 for v in to_rgb(colour))
+            ax.add_patch(Rectangle((x0 + shift * c, shift * c), side, side, facecolor=tint, edgecolor="black"))
+        ax.text(x0 + side / 2, -0.45, f"sample {s}", ha="center", va="top", fontsize=9)
+    _label_axis(ax, (0, side + shift * (channels - 1) + 0.5), (side, side + shift * (channels - 1) + 0.5),
+                f"width (axis 2): {shape[2]}", offset=(0.0, 0.6))
+    _label_axis(ax, (-0.6, 0), (-0.6, side), f"height\n(axis 1): {shape[1]}", offset=(-0.6, 0.0), ha="right")
+    end = int(drawn_samples) * (side + gap + shift * (channels - 1)) - gap
+    ax.text(end + 0.3, side / 2, f"... {shape[0]:,} samples\n(axis 0)\n\nchannels (axis 3): {shape[3]}\n"
+            "drawn as planes\none behind the other", va="center", fontsize=9)
+    ax.set_xlim(-3.6, end + 4.2)
+    ax.set_ylim(-1.4, side + shift * channels + 1.8)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(f"An image batch, channels last: (samples, height, width, channels) = {shape}")
+    fig.tight_layout()
+    fig.alt_text = (f"{int(drawn_samples)} images side by side, each drawn as {channels} coloured channel planes "
+                    f"one behind the other; labels give height, width, channels and the real shape {shape}.")
+    return fig

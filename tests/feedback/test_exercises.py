@@ -124,3 +124,120 @@ def test_exercises_1_3_and_1_4_accept_the_rounded_values_their_solutions_give():
         assert not feedback and feedback.problem.startswith("close: give 3 significant digits"), feedback.message
     assert "check the last digit of 0.501" in exercises.check_scaled_pixel(0.501).message
     assert exercises.check_crossentropy(2.3, probability=0.1, digits=2)
+
+
+def test_exercise_5_6_accepts_3_significant_digits_and_asks_for_them_when_coarser():
+    assert exercises.check_momentum_step(1.202) and exercises.check_momentum_step(1.20)
+    feedback = exercises.check_momentum_step(1.0)
+    assert not feedback and feedback.problem.startswith("close: give 3 significant digits"), feedback.message
+    assert not exercises.check_momentum_step(1.58)
+
+
+def test_broadcast_shape_check_follows_the_size_1_rule():
+    assert exercises.check_broadcast_shape((6, 5, 4), (6, 1, 4), (5, 1))
+    feedback = exercises.check_broadcast_shape((6, 1, 4), (6, 1, 4), (5, 1))
+    assert not feedback and "length 1" in feedback.message
+
+
+def test_falling_speed_check_wants_speed_then_acceleration():
+    class FakeTensor:
+        def __init__(self, value):
+            self.value = value
+
+        def numpy(self):
+            return np.float32(self.value)
+
+    assert exercises.check_falling_speed((29.4, 9.8)) and exercises.check_falling_speed((FakeTensor(29.4), 9.8))
+    assert exercises.check_falling_speed((19.6, 9.8), t=2)
+    assert "the speed is not right" in exercises.check_falling_speed((9.8, 29.4)).message
+    assert "close: give 3 significant digits" in exercises.check_falling_speed((29, 9.8)).message
+    assert "the acceleration is not right" in exercises.check_falling_speed((29.4, 0.0)).message
+    assert "give two numbers" in exercises.check_falling_speed(29.4).message
+    assert "Not answered" in exercises.check_falling_speed(...).message
+
+
+# --- Chapter 6 (notebook 06): code exercises; they need Keras ------------------------------
+
+
+@pytest.mark.keras
+def test_update_weights_check_accepts_the_step_and_names_each_mistake():
+    from course_lib import training
+
+    def by_hand(gradients, weights, learning_rate=1e-3):
+        for g, w in zip(gradients, weights):
+            w.assign(w - g * learning_rate)
+
+    def uphill(gradients, weights, learning_rate=1e-3):
+        for g, w in zip(gradients, weights):
+            w.assign(w + g * learning_rate)
+
+    def fixed_rate(gradients, weights, learning_rate=1e-3):
+        by_hand(gradients, weights, 1e-3)
+
+    def returns_values(gradients, weights, learning_rate=1e-3):
+        return [w - g * learning_rate for g, w in zip(gradients, weights)]
+
+    assert exercises.check_update_weights(by_hand) and exercises.check_update_weights(training.update_weights)
+    assert "moved up the gradient" in exercises.check_update_weights(uphill).message
+    assert "learning_rate=0.1 weight tensor 0 moved by the wrong amount" in exercises.check_update_weights(
+        fixed_rate).message
+    message = exercises.check_update_weights(returns_values).message
+    assert "did not change. It returned new values" in message and "Hint:" in message
+    assert exercises.check_update_weights(lambda g, w: None).message.startswith("Not yet: with the default")
+    assert exercises.check_update_weights(...).message.startswith("Not answered yet")
+    assert "raised ZeroDivisionError" in exercises.check_update_weights(lambda g, w: 1 / 0).message
+
+
+def test_shuffled_batch_generator_check():
+    from course_lib import training
+
+    class Shuffled(training.BatchGenerator):
+        def __init__(self, images, labels, batch_size=128):
+            super().__init__(images, labels, batch_size, shuffle=True)
+
+    class SeparatelyShuffled(training.BatchGenerator):
+        def __init__(self, images, labels, batch_size=128):
+            super().__init__(np.random.permutation(images), np.random.permutation(labels), batch_size)
+
+    class SameOrderEveryTime(training.BatchGenerator):
+        def __init__(self, images, labels, batch_size=128):
+            super().__init__(images, labels, batch_size, shuffle=True, seed=0)
+
+    class DropsTheLastBatch(Shuffled):
+        def __init__(self, images, labels, batch_size=128):
+            super().__init__(images, labels, batch_size)
+            self.num_batches = len(images) // batch_size
+
+    assert exercises.check_shuffled_batch_generator(Shuffled)
+    assert "original order" in exercises.check_shuffled_batch_generator(training.BatchGenerator).message
+    assert "shuffled separately" in exercises.check_shuffled_batch_generator(SeparatelyShuffled).message
+    assert "all used the same order" in exercises.check_shuffled_batch_generator(SameOrderEveryTime).message
+    assert "num_batches is 6" in exercises.check_shuffled_batch_generator(DropsTheLastBatch).message
+    assert exercises.check_shuffled_batch_generator(...).message.startswith("Not answered yet")
+
+    class Stub:
+        def __init__(self, images, labels, batch_size=128):
+            pass
+
+    assert "missing something BatchGenerator has" in exercises.check_shuffled_batch_generator(Stub).message
+
+
+@pytest.mark.keras
+def test_evaluate_check_compares_with_the_reference():
+    from keras import ops
+
+    from course_lib import training
+
+    def by_hand(model, images, labels):
+        predicted_labels = ops.argmax(model(images), axis=1)
+        return float(ops.mean(ops.cast(ops.equal(predicted_labels, labels), "float32")))
+
+    def argmin(model, images, labels):
+        return float(np.mean(np.asarray(model(images)).argmin(axis=1) == labels))
+
+    assert exercises.check_evaluate(by_hand) and exercises.check_evaluate(training.evaluate)
+    feedback = exercises.check_evaluate(argmin)
+    assert not feedback and "four rows of known probabilities it returned" in feedback.message
+    assert "returned None" in exercises.check_evaluate(lambda m, x, y: None).message
+    assert "not a number" in exercises.check_evaluate(lambda m, x, y: "high").message
+    assert exercises.check_evaluate(...).message.startswith("Not answered yet")

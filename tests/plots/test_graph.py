@@ -52,3 +52,15 @@ def test_an_operation_added_to_the_table_is_drawn(graph_with_subtract):
     assert "grad -6" in texts  # grad(y, b) = 2d x (-1)
     pos = gp.layout(g)
     assert pos["a"][0] < pos["d"][0] < pos["y"][0]  # laid out as an operation
+
+
+def test_two_layer_model_graph_shows_every_node_and_the_backward_pass():
+    fig = gp.plot_two_layer_model()
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    for name, *_ in gp.TWO_LAYER_NODES:
+        assert name in texts
+    assert any(t.startswith("backward pass") for t in texts)
+    # one arrow per edge plus the backward arrow
+    assert len(fig.axes[0].texts) == len(gp.TWO_LAYER_NODES) + 1 + len(gp.TWO_LAYER_EDGES) + 1
+    assert "softmax" in fig.alt_text and "y_true" in fig.alt_text
+    plt.close(fig)

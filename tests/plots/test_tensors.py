@@ -48,3 +48,28 @@ def test_plot_memory_sizes_labels_each_bar():
     assert any("425 MB" in t.get_text() for t in ax.texts)
     with pytest.raises(ValueError):
         tensor_plots.plot_memory_sizes({})
+
+
+def test_plot_timeseries_tensor_labels_each_axis_with_its_real_length():
+    fig = tensor_plots.plot_timeseries_tensor((250, 390, 3), drawn=(3, 10, 3))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "timesteps (axis 1): 390" in texts and "samples (axis 0): 250" in texts
+    assert "features\n(axis 2): 3" in texts
+    assert titles(fig)[0].endswith("(250, 390, 3)") and "(250, 390, 3)" in fig.alt_text
+    # 3 slabs of 3 x 10 cells
+    assert len(fig.axes[0].patches) == 3 * 3 * 10
+    with pytest.raises(ValueError, match="3 positive lengths"):
+        tensor_plots.plot_timeseries_tensor((250, 390))
+
+
+def test_plot_image_batch_draws_channel_planes_per_sample():
+    fig = tensor_plots.plot_image_batch((128, 256, 256, 3), drawn_samples=2)
+    texts = "\n".join(t.get_text() for t in fig.axes[0].texts)
+    assert "width (axis 2): 256" in texts and "height\n(axis 1): 256" in texts
+    assert "128 samples" in texts and "channels (axis 3): 3" in texts
+    assert len(fig.axes[0].patches) == 2 * 3 and "channels last" in titles(fig)[0]
+    assert len(tensor_plots.plot_image_batch((4, 28, 28, 1), drawn_samples=1).axes[0].patches) == 1
+    with pytest.raises(ValueError, match="4 positive lengths"):
+        tensor_plots.plot_image_batch((128, 256, 256))
+    with pytest.raises(ValueError, match="between 1 and 6"):
+        tensor_plots.plot_image_batch(drawn_samples=9)
