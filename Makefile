@@ -39,7 +39,7 @@ NOTEBOOKS := notebooks course_lib/dashboard.ipynb
 # The edit loop: every test that needs neither TensorFlow, nbgrader, a browser nor a server.
 QUICK := -m "not keras and not grader and not browser and not server"
 
-.PHONY: dashboard lab test quick lint unit notebooks check-env mnist chromium bubblewrap clean colab-check release-version website support-matrix \
+.PHONY: dashboard lab hub test quick lint unit notebooks check-env mnist chromium bubblewrap clean colab-check release-version website support-matrix \
 	grader student-versions collect autograde feedback grades
 
 # Voila on loopback with its safe defaults (code stripped, tracebacks hidden) and two
@@ -47,6 +47,12 @@ QUICK := -m "not keras and not grader and not browser and not server"
 dashboard: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.data
 	$(BIN)/python -m course_lib.dashboard --port $(DASHBOARD_PORT) --class-size $(CLASS_SIZE) $(if $(filter yes,$(PUBLIC)),--public)
+
+# JupyterHub on this machine, for a demo (docs/jupyterhub.md): any user name, password HUB_PASSWORD
+# (one is made up and printed when empty); each user's dashboard is at /user/<name>/voila/render/course/dashboard.ipynb.
+HUB_PASSWORD ?=
+hub: $(VENV)/.test-installed node_modules/.installed
+	COURSE_HUB_PASSWORD=$(HUB_PASSWORD) $(BIN)/jupyterhub -f hub/jupyterhub_config.py
 
 lab: $(VENV)/.base-installed
 	-$(BIN)/python -m course_lib.environment
