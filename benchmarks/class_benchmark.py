@@ -501,7 +501,7 @@ async def browser_sessions(url: str, count: int, moves: int, settle=None) -> dic
     interactive and ``settle()`` (if given: waiting for the pool to refill) has returned, each moves a
     slider ``moves`` times, all at the same time, timing key press -> new picture loaded inside the page."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from dashboard_latency import ARGS, CHROMIUM, IMAGE
+    from dashboard_latency import ARGS, CHROMIUM, IMAGE, slider_latencies
     from playwright.async_api import async_playwright
 
     async def open_page(browser):
@@ -514,20 +514,7 @@ async def browser_sessions(url: str, count: int, moves: int, settle=None) -> dic
         return page, time.perf_counter() - start
 
     async def move(page) -> list[float]:
-        await page.locator(IMAGE).first.evaluate("""img => {
-            window.__latencies = []; let pressed = null;
-            document.addEventListener('keydown', () => { pressed = performance.now(); }, true);
-            img.addEventListener('load', () => {
-                if (pressed !== null) { window.__latencies.push(performance.now() - pressed); pressed = null; }
-            });
-        }""")
-        handle = page.locator(".noUi-handle >> visible=true").first
-        await handle.focus()
-        for k in range(moves):
-            await handle.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
-            await page.wait_for_function(f"window.__latencies.length > {k}", timeout=15000)
-            await asyncio.sleep(0.05)  # a person does not move a slider faster than the screen refreshes
-        return await page.evaluate("window.__latencies")
+        return await slider_latencies(page, moves)
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -73,9 +73,16 @@ async def redraw_latencies(browser, url: str, moves: int) -> list[float]:
     """Milliseconds, measured inside the page, from a slider's keydown to the new picture's load event."""
     page = await browser.new_page(viewport={"width": 1250, "height": 950})
     await page.goto(url, timeout=120000)
-    image = page.locator(IMAGE).first
-    await image.wait_for(timeout=120000)
-    await image.evaluate("""img => {
+    await page.locator(IMAGE).first.wait_for(timeout=120000)
+    times = await slider_latencies(page, moves)
+    await page.close()
+    return times
+
+
+async def slider_latencies(page, moves: int) -> list[float]:
+    """Move the first visible slider of an open ``page`` ``moves`` times with the keyboard; return the
+    milliseconds from each key press to the new picture's ``load`` event, measured inside the page."""
+    await page.locator(IMAGE).first.evaluate("""img => {
         window.__latencies = []; let pressed = null;
         document.addEventListener('keydown', () => { pressed = performance.now(); }, true);
         img.addEventListener('load', () => {
@@ -88,9 +95,7 @@ async def redraw_latencies(browser, url: str, moves: int) -> list[float]:
         await handle.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
         await page.wait_for_function(f"window.__latencies.length > {k}", timeout=15000)
         await asyncio.sleep(0.05)  # a person does not move a slider faster than the screen refreshes
-    times = await page.evaluate("window.__latencies")
-    await page.close()
-    return times
+    return await page.evaluate("window.__latencies")
 
 
 def percentile(values, q):

@@ -22,10 +22,8 @@ import pytest
 
 from course_lib.dashboard import PANELS
 from course_lib.panels import base
+from tests.chromium import launch
 from tests.test_dashboard_browser import (
-    BROWSER_ARGS,
-    CHROMIUM,
-    _need_browser,
     free_port,
     pixels,
     start_voila,
@@ -138,11 +136,8 @@ def _need_axe() -> str:
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the module, as in test_dashboard_browser."""
-    playwright = _need_browser()
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    with launch() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

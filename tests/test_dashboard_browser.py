@@ -7,7 +7,6 @@ defaults hide a failing cell's details.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -17,28 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from course_lib.dashboard import voila_command
+from tests.chromium import CHANGED, PIXELS, launch
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update"]
-PIXELS = ("img => { const c = document.createElement('canvas'); c.width = img.naturalWidth;"
-          " c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL(); }")
-CHANGED = ("([img, before]) => { if (!img.complete || !img.naturalWidth) return false;"
-           " const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;"
-           " c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL() !== before; }")
-
 pytestmark = pytest.mark.browser
-
-
-def _need_browser():
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make test`")
-    if not Path(CHROMIUM).exists():
-        message = f"Debian's Chromium is not at {CHROMIUM}: `apt-get install chromium` (.ci/run does it)."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return playwright
 
 
 def free_port() -> int:
@@ -76,12 +57,9 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the module (Playwright allows one sync driver at a time)."""
-    playwright = _need_browser()
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    """One headless Chromium for the module."""
+    with launch() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.chromium import CHANGED, PIXELS, launch
+
 REPO = Path(__file__).resolve().parents[1]
 HUB = REPO / "hub"
 PROXY = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -48,14 +50,6 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 TABS = ["Transform lab", "Composition & relu", "Uncrumpling", "Gradient descent", "Momentum", "Graph stepper",
         "MNIST explorer", "Check yourself"]
 PNG = b"\x89PNG\r\n\x1a\n"
-# Chromium as tests/test_dashboard_browser.py drives it.
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update"]
-PIXELS = ("img => { const c = document.createElement('canvas'); c.width = img.naturalWidth;"
-          " c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL(); }")
-CHANGED = ("([img, before]) => { const c = document.createElement('canvas'); c.width = img.naturalWidth;"
-           " c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL() !== before; }")
 
 
 def load_hub_script(name: str):
@@ -548,43 +542,33 @@ def test_the_wrong_password_is_refused(hub):
 @pytest.mark.server
 @pytest.mark.browser
 def test_in_chromium_the_login_lands_on_the_dashboard_and_the_slider_redraws(hub, two_users):
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make test`")
-    if not Path(CHROMIUM).exists():
-        message = f"Debian's Chromium is not at {CHROMIUM}: `apt-get install chromium` (.ci/run does it)."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        try:
-            tab = chromium.new_context(viewport={"width": 1250, "height": 950}).new_page()
-            outside = []
-            tab.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).scheme in ("http", "https")
-                   and urlsplit(r.url).hostname != "127.0.0.1" else None)
-            tab.goto(f"{hub.url}/hub/login", timeout=30000)
-            tab.fill("input[name=username]", "ada")
-            tab.fill("input[name=password]", PASSWORD)
-            tab.click("input[type=submit], button[type=submit]")
-            landing = re.compile(re.escape(f"{hub.url}/user/ada/{DASHBOARD}") + r"(\?.*)?$")
-            tab.wait_for_url(landing, timeout=60000)  # the hub's default URL for every user
-            titles = tab.locator(".lm-TabBar-tab")
-            titles.first.wait_for(timeout=60000)
-            assert [t.inner_text().strip() for t in titles.all()] == TABS
-            image = tab.locator("img.widget-image >> visible=true").first
-            image.wait_for(timeout=30000)
-            tab.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(),
-                                  timeout=30000)
-            before = image.evaluate(PIXELS)
-            handle = tab.locator(".noUi-handle >> visible=true").first
-            handle.focus()
-            for _ in range(6):
-                handle.press("ArrowRight")
-            tab.wait_for_function(CHANGED, arg=[image.element_handle(), before], timeout=15000)
-            # The course's template asks no CDN for the icon font; inside a Jupyter server Voila's page still
-            # asks one for MathJax (noted in docs/jupyterhub.md).
-            assert [url for url in outside if not url.startswith(MATHJAX)] == []
-        finally:
-            chromium.close()
+    with launch() as chromium:
+        tab = chromium.new_context(viewport={"width": 1250, "height": 950}).new_page()
+        outside = []
+        tab.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).scheme in ("http", "https")
+               and urlsplit(r.url).hostname != "127.0.0.1" else None)
+        tab.goto(f"{hub.url}/hub/login", timeout=30000)
+        tab.fill("input[name=username]", "ada")
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("input[type=submit], button[type=submit]")
+        landing = re.compile(re.escape(f"{hub.url}/user/ada/{DASHBOARD}") + r"(\?.*)?$")
+        tab.wait_for_url(landing, timeout=60000)  # the hub's default URL for every user
+        titles = tab.locator(".lm-TabBar-tab")
+        titles.first.wait_for(timeout=60000)
+        assert [t.inner_text().strip() for t in titles.all()] == TABS
+        image = tab.locator("img.widget-image >> visible=true").first
+        image.wait_for(timeout=30000)
+        tab.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(),
+                              timeout=30000)
+        before = image.evaluate(PIXELS)
+        handle = tab.locator(".noUi-handle >> visible=true").first
+        handle.focus()
+        for _ in range(6):
+            handle.press("ArrowRight")
+        tab.wait_for_function(CHANGED, arg=[image.element_handle(), before], timeout=15000)
+        # The course's template asks no CDN for the icon font; inside a Jupyter server Voila's page still
+        # asks one for MathJax (noted in docs/jupyterhub.md).
+        assert [url for url in outside if not url.startswith(MATHJAX)] == []
 
 
 @pytest.mark.server
