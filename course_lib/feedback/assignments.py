@@ -227,10 +227,8 @@ def check_relu_fold(function):
     """``relu_fold(points)`` returns ``(folded, moved)``: relu of every coordinate, and which points it moved."""
     hint = ("np.maximum(points, 0) sets every negative coordinate to 0; a point moved when any of its coordinates "
             "was negative: (points < 0).any(axis=1).")
-    if function is checks.PLACEHOLDER or function is None:
-        return checks.unanswered(hint)
-    if not callable(function):
-        return checks.not_yet(f"{function!r} is not a function.", hint)
+    if (refused := checks.not_a_function(function, hint)) is not None:
+        return refused
     points = np.array([[1.0, 2.0], [-1.0, 0.5], [0.5, -3.0], [-2.0, -2.0], [0.0, 0.0]])
     try:
         result = function(points.copy())
@@ -362,10 +360,8 @@ def check_one_training_step(function):
     hint = ("inside `with tf.GradientTape() as tape:` run the model and take the mean sparse categorical "
             "crossentropy; then tape.gradient(loss, model.weights); then w.assign_sub(g * 1e-3) for each pair; "
             "return the loss.")
-    if function is checks.PLACEHOLDER or function is None:
-        return checks.unanswered(hint)
-    if not callable(function):
-        return checks.not_yet(f"{function!r} is not a function.", hint)
+    if (refused := checks.not_a_function(function, hint)) is not None:
+        return refused
     from course_lib import training
     from course_lib.backend import import_keras, import_tensorflow
 

@@ -262,6 +262,15 @@ def check_cases(function, cases: Iterable[tuple], expected: Callable, *, hint: s
 _RETURNED_NONE = "your function returned None: write its body and `return` the result."
 
 
+def not_a_function(function, hint: str = "") -> Feedback | None:
+    """The feedback for an answer that is no function yet (unanswered, or not callable); None for a function."""
+    if function is PLACEHOLDER or function is None:
+        return unanswered(hint)
+    if not callable(function):
+        return not_yet(f"{function!r} is not a function.", hint)
+    return None
+
+
 def _run_cases(function, cases, judge, *, hint: str, detail: str, expected_error=None) -> Feedback:
     """Call ``function`` on each case; ``judge(args, described, result)`` names a problem or returns None.
 
@@ -269,10 +278,8 @@ def _run_cases(function, cases, judge, *, hint: str, detail: str, expected_error
     raises ``NotImplementedError`` and an unexpected exception each get their message here.
     An ``expected_error`` counts as the right outcome of a case.
     """
-    if function is PLACEHOLDER or function is None:
-        return unanswered(hint)
-    if not callable(function):
-        return not_yet(f"{function!r} is not a function.", hint)
+    if (refused := not_a_function(function, hint)) is not None:
+        return refused
     for args in cases:
         described = ", ".join(_describe(a) for a in args)
         try:

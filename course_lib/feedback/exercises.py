@@ -427,10 +427,8 @@ def check_update_weights(function):
     from course_lib import training
     from course_lib.backend import import_keras
 
-    if function is checks.PLACEHOLDER or function is None:
-        return checks.unanswered(_UPDATE_HINT)
-    if not callable(function):
-        return checks.not_yet(f"{function!r} is not a function.", _UPDATE_HINT)
+    if (refused := checks.not_a_function(function, _UPDATE_HINT)) is not None:
+        return refused
     keras = import_keras()
     rng = np.random.default_rng(6)
     starts = [rng.normal(size=(3, 2)).astype("float32"), rng.normal(size=(2,)).astype("float32")]
@@ -517,10 +515,8 @@ def check_evaluate(function):
     from course_lib import training
     from course_lib.backend import import_keras
 
-    if function is checks.PLACEHOLDER or function is None:
-        return checks.unanswered(_EVALUATE_HINT)
-    if not callable(function):
-        return checks.not_yet(f"{function!r} is not a function.", _EVALUATE_HINT)
+    if (refused := checks.not_a_function(function, _EVALUATE_HINT)) is not None:
+        return refused
     keras = import_keras()
     rng = np.random.default_rng(60)
     # A "model" with known answers: it returns the probabilities it is given; 3 of 4 argmaxes are right.

@@ -131,3 +131,11 @@ def test_check_number_takes_the_precision_the_question_states():
 def test_check_cases_accepts_none_where_none_is_the_answer():
     assert checks.check_cases(lambda n: None if n > 1 else n, [(1,), (2,)], lambda n: None if n > 1 else n)
     assert checks.check_cases(lambda n: None, [(1,)], lambda n: n).problem.startswith("your function returned None")
+
+
+def test_not_a_function_names_an_unanswered_or_uncallable_answer_and_passes_a_function():
+    assert checks.not_a_function(checks.PLACEHOLDER, "write it").hint == "write it"
+    assert not checks.not_a_function(None).passed
+    refused = checks.not_a_function(42, "a def")
+    assert not refused.passed and "42 is not a function" in refused.problem
+    assert checks.not_a_function(len) is None
