@@ -713,7 +713,7 @@ def to_markdown(r: dict) -> str:
         return "| " + " | ".join([label, *(cell(r["modes"][mode]) for mode in modes), target]) + " |"
 
     def pool(key, fmt):
-        return lambda d: fmt(d["pool"][key]) if d.get("pool") else "-"
+        return lambda d: fmt(d["pool"].get(key)) if d.get("pool") else "-"
 
     lines = [
         f"Measured {r['date']} on {m['arch']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
@@ -727,6 +727,8 @@ def to_markdown(r: dict) -> str:
         row("kernels started (Voila's \"filled\" line)", pool("filled_line_s", lambda v: f"{v:.0f} s")),
         row("pool preheated (every kernel ran the dashboard)", pool("preheated_s", lambda v: f"{v:.0f} s")),
         row("server settled (Voila read every kernel's output)", pool("server_settled_s", lambda v: f"{v:.0f} s")),
+        row("`make dashboard` says \"ready for N visitors\"",
+            pool("ready_line_s", lambda v: "-" if v is None else f"{v:.0f} s")),
         row("CPU per kernel to preheat", pool("cpu_s_per_kernel", lambda v: f"{v:.1f} s")),
         row("memory per kernel (median, max)",
             pool("rss_mb_per_kernel", lambda v: f"{v['median']:.0f} MB, {v['max']:.0f} MB")),
