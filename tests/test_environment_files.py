@@ -1,6 +1,10 @@
 """environment.yml, binder/ and the test setup describe the same environment."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +111,20 @@ def test_everything_installs_course_lib():
     assert "pip install --no-deps --no-cache-dir -e ." in (REPO / "binder/postBuild").read_text()
     makefile = (REPO / "Makefile").read_text()
     assert "-r requirements/base.txt -e ." in makefile and "-r requirements/test.txt" in makefile
+
+
+def test_binder_gives_voila_the_dashboards_settings_and_template(tmp_path):
+    """postBuild's last lines (after the install) put the hub's server settings and the course's Voila template
+    where Binder's Jupyter server finds them; run here with the data and config folders in tmp_path."""
+    script = (REPO / "binder/postBuild").read_text()
+    settings_part = script[script.index("templates="):]
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / "data"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", settings_part], cwd=REPO, env=env, check=True)
+    template = tmp_path / "data" / "voila" / "templates" / "course-dashboard"
+    assert (template / "index.html.j2").is_file() and template.resolve() == (
+        REPO / "course_lib/voila_page/voila/templates/course-dashboard").resolve()
+    copied = json.loads((tmp_path / "config" / "jupyter_server_config.json").read_text())
+    assert copied == json.loads((REPO / "hub/singleuser/jupyter_server_config.json").read_text())
+    assert copied["ServerApp"]["kernel_websocket_connection_class"].endswith("V1KernelConnection")
