@@ -218,6 +218,16 @@ def _slab(ax, x0: float, y0: float, cols: int, rows: int, colour: str) -> None:
     _draw_grid(ax, np.zeros((rows, cols)), x0, y0 + rows, colour, numbers=False)
 
 
+def _finish_diagram(fig, ax, title: str, alt_text: str):
+    """Square units, no axes, ``title`` on top, and ``alt_text`` (the figure in words) on the figure; return it."""
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.alt_text = alt_text
+    return fig
+
+
 def plot_timeseries_tensor(shape=(250, 390, 3), *, drawn=(3, 10, 3)):
     """Draw a rank-3 timeseries tensor ``(samples, timesteps, features)`` as stacked sample slabs.
 
@@ -244,13 +254,9 @@ def plot_timeseries_tensor(shape=(250, 390, 3), *, drawn=(3, 10, 3)):
                 f"samples (axis 0): {shape[0]:,}", offset=(0.5, 0.0), ha="left")
     ax.set_xlim(-3.6, timesteps + back + 5.5)
     ax.set_ylim(-1.4, features + back + 0.8)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.set_title(f"A timeseries batch: (samples, timesteps, features) = {shape}")
-    fig.tight_layout()
-    fig.alt_text = (f"A stack of {samples} grids. Each grid is one sample, {timesteps} columns of timesteps by "
-                    f"{features} rows of features; labels give the real shape {shape}.")
-    return fig
+    return _finish_diagram(fig, ax, f"A timeseries batch: (samples, timesteps, features) = {shape}",
+                           f"A stack of {samples} grids. Each grid is one sample, {timesteps} columns of timesteps "
+                           f"by {features} rows of features; labels give the real shape {shape}.")
 
 
 def plot_image_batch(shape=(128, 256, 256, 3), *, drawn_samples: int = 3):
@@ -288,10 +294,7 @@ def plot_image_batch(shape=(128, 256, 256, 3), *, drawn_samples: int = 3):
             "drawn as planes\none behind the other", va="center", fontsize=9)
     ax.set_xlim(-3.6, end + 4.2)
     ax.set_ylim(-1.4, side + shift * channels + 1.8)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.set_title(f"An image batch, channels last: (samples, height, width, channels) = {shape}")
-    fig.tight_layout()
-    fig.alt_text = (f"{int(drawn_samples)} images side by side, each drawn as {channels} coloured channel planes "
-                    f"one behind the other; labels give height, width, channels and the real shape {shape}.")
-    return fig
+    return _finish_diagram(fig, ax, f"An image batch, channels last: (samples, height, width, channels) = {shape}",
+                           f"{int(drawn_samples)} images side by side, each drawn as {channels} coloured channel "
+                           f"planes one behind the other; labels give height, width, channels and the real shape "
+                           f"{shape}.")
